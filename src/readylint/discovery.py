@@ -1,0 +1,228 @@
+"""Which files a run lints, and where the project root is.
+
+Directories are walked without following symlinked directories (so a
+symlink loop cannot trap the walk), honouring every ``.gitignore`` on the way
+(nested ones apply below their folder), the always-skipped folders and files,
+and the config's ``exclude``. ``.env*`` files that git tracks are linted even
+when a ``.gitignore`` names them: tracked means committed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from readylint.source import language_for
+
+ALWAYS_SKIPPED_DIRS = frozenset(
+    {"node_modules", "dist", "build", "coverage", ".git", ".readylint_cache", ".hg", ".svn"}
+)
+ALWAYS_SKIPPED_SUFFIXES = (".min.js", ".d.ts", ".d.mts", ".d.cts")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to lint."""
+
+    absolute: Path
+    path: str  # relative to the project root, '/' separated
+    lint_relative: str  # relative to the directory being linted (test-file decisions)
+    committed: bool  # tracked by git, or not ignored (matters for .env files)
+
+
+@dataclass
+class Discovery:
+    files: list[Candidate]
+    missing: list[str]  # paths given on the command line that do not exist
+    project_root: Path
+    directories_given: bool
+
+
+def git_toplevel(start: Path) -> Path | None:
+    directory = start if start.is_dir() else start.parent
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0 or not result.stdout.strip():
+        return None
+    return Path(result.stdout.strip()).resolve()
+
+
+def git_tracked_env_files(top: Path | None) -> set[str]:
+    """Paths (relative to the git top level) of tracked ``.env*`` files."""
+    if top is None:
+        return set()
+    try:
+        result = subprocess.run(
+            ["git", "ls-files", "-z", "--", ".env*", "**/.env*"],
+            cwd=top,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    if result.returncode != 0:
+        return set()
+    return {p for p in result.stdout.decode("utf-8", "replace").split("\0") if p}
+
+
+def project_root_for(first: Path) -> Path:
+    return git_toplevel(first) or Path.cwd().resolve()
+
+
+def is_lintable_name(name: str) -> bool:
+    if name.endswith(ALWAYS_SKIPPED_SUFFIXES):
+        return False
+    return language_for(name) is not None
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path, base)).as_posix()
+
+
+class _IgnoreStack:
+    """The .gitignore specs in force for a directory, nearest last."""
+
+    def __init__(self, exclude: pathspec.PathSpec | None, exclude_base: Path) -> None:
+        self.exclude = exclude
+        self.exclude_base = exclude_base
+
+    @staticmethod
+    def load(directory: Path) -> pathspec.PathSpec | None:
+        gitignore = directory / ".gitignore"
+        try:
+            lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return None
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+
+    def ignored(
+        self, path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec]]
+    ) -> bool:
+        for base, spec in specs:
+            rel = _relative(path, base) + ("/" if is_dir else "")
+            if spec.match_file(rel):
+                return True
+        return self.excluded(path, is_dir)
+
+    def excluded(self, path: Path, is_dir: bool) -> bool:
+        if self.exclude is None:
+            return False
+        rel = _relative(path, self.exclude_base)
+        if rel.startswith(".."):
+            return False
+        return self.exclude.match_file(rel + ("/" if is_dir else ""))
+
+
+def discover(
+    paths: list[Path],
+    exclude: list[str] | None = None,
+    exclude_base: Path | None = None,
+    force_exclude: bool = False,
+) -> Discovery:
+    first = paths[0] if paths else Path(".")
+    root = project_root_for(first.resolve())
+    top = git_toplevel(first.resolve())
+    tracked_env = {(top / p).resolve().as_posix() for p in git_tracked_env_files(top)} if top else set()
+    exclude_spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    ignores = _IgnoreStack(exclude_spec, (exclude_base or root).resolve())
+    files: dict[str, Candidate] = {}
+    missing: list[str] = []
+    directories_given = False
+    for given in paths:
+        absolute = Path(os.path.abspath(given))
+        if absolute.is_dir():
+            directories_given = True
+            for candidate in _walk(absolute, root, top, ignores, tracked_env):
+                files.setdefault(candidate.path, candidate)
+        elif absolute.exists() or absolute.is_symlink():
+            if force_exclude and ignores.excluded(absolute, False):
+                continue
+            rel = _relative(absolute, root)
+            committed = _committed_explicit(absolute, top, tracked_env)
+            files.setdefault(rel, Candidate(absolute, rel, absolute.name, committed))
+        else:
+            missing.append(str(given))
+    ordered = [files[key] for key in sorted(files)]
+    return Discovery(ordered, missing, root, directories_given)
+
+
+def _committed_explicit(absolute: Path, top: Path | None, tracked_env: set[str]) -> bool:
+    if top is None:
+        return True
+    if absolute.resolve().as_posix() in tracked_env:
+        return True
+    specs = _specs_above(absolute.parent, top)
+    return not any(
+        spec.match_file(_relative(absolute, base)) for base, spec in specs
+    )
+
+
+def _specs_above(directory: Path, top: Path) -> list[tuple[Path, pathspec.PathSpec]]:
+    specs = []
+    current = directory.resolve()
+    chain = [current, *current.parents]
+    for folder in chain:
+        spec = _IgnoreStack.load(folder)
+        if spec is not None:
+            specs.append((folder, spec))
+        if folder == top:
+            break
+    return specs
+
+
+def _walk(
+    start: Path,
+    root: Path,
+    top: Path | None,
+    ignores: _IgnoreStack,
+    tracked_env: set[str],
+):  # type: ignore[no-untyped-def]
+    initial_specs = _specs_above(start.parent, top) if top is not None and start != top else []
+    stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(start, initial_specs)]
+    while stack:
+        directory, specs = stack.pop()
+        own = _IgnoreStack.load(directory)
+        if own is not None:
+            specs = [*specs, (directory, own)]
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if entry.name in ALWAYS_SKIPPED_DIRS or ignores.ignored(path, True, specs):
+                    continue
+                subdirs.append((path, specs))
+                continue
+            if not is_lintable_name(entry.name):
+                continue
+            is_env = entry.name.startswith(".env")
+            tracked = path.resolve().as_posix() in tracked_env if is_env else False
+            if ignores.ignored(path, False, specs) and not tracked:
+                continue
+            rel = _relative(path, root)
+            yield Candidate(path, rel, _relative(path, start), True)
+        stack.extend(reversed(subdirs))

@@ -1,0 +1,353 @@
+"""The file pass: read, parse once, capture once, run the rules, make findings.
+
+The engine knows no rule by name: it asks each enabled rule which file kinds
+and captures it needs, runs one query for all of them, and turns the rules'
+``Report``s into ``Finding``s (positions, levels, suppressions, supersedes,
+fingerprints, masked secrets). ``lint_file`` is a pure function of the bytes
+and the settings, so it can run in worker processes and be cached.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from readylint import parsing, queries
+from readylint.config import Config
+from readylint.discovery import Candidate, Discovery, discover
+from readylint.findings import (
+    Finding,
+    Level,
+    Notification,
+    Related,
+    Span,
+    assign_fingerprints,
+    redact,
+    secret_digest,
+)
+from readylint.registry import all_rules, matches
+from readylint.rule import FileContext, Report, Rule, is_test_path
+from readylint.source import SourceFile
+from readylint.suppressions import Suppressions
+from readylint.suppressions import parse as parse_suppressions
+
+
+@dataclass
+class Settings:
+    """What the file pass needs to know, besides the file."""
+
+    rules: list[Rule]
+    config: Config
+    per_file_ignores: list[tuple[pathspec.PathSpec, tuple[str, ...]]] = field(default_factory=list)
+    report_unused_disables: bool = False
+
+    def levels_for(self, rule: Rule) -> Level | None:
+        return self.config.levels.get(rule.code)
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)
+    lines: int = 0
+    linted: bool = False
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding]
+    notifications: list[Notification]
+    project_root: Path
+    files_scanned: int
+    lines_scanned: int
+    rules_run: list[Rule]
+    seconds: float
+    directories_given: bool
+
+
+def select_rules(
+    config: Config,
+    select: list[str] | None = None,
+    extend_select: list[str] | None = None,
+    ignore: list[str] | None = None,
+) -> list[Rule]:
+    """Enabled rules: (--select or config select) + extend-select - ignore."""
+    selectors = select if select else config.select
+    extra = [*config.extend_select, *(extend_select or [])]
+    ignored = [*config.ignore, *(ignore or [])]
+    chosen = []
+    for rule_class in all_rules():
+        code = rule_class.code
+        wanted = any(matches(code, s) for s in selectors) or any(matches(code, s) for s in extra)
+        if wanted and not any(matches(code, s) for s in ignored):
+            chosen.append(rule_class())
+    return chosen
+
+
+def file_kind(language: str | None) -> str | None:
+    if language in ("typescript", "tsx", "javascript"):
+        return "js"
+    return language
+
+
+def parse_best(source: SourceFile) -> tuple[object, str]:
+    """Parse with the grammar the extension names; a ``.js`` file that only
+    parses as TypeScript (it happens) is parsed as TypeScript."""
+    assert source.language is not None
+    tree = parsing.parse(source.language, source.data)
+    if tree.root_node.has_error and source.language == "javascript":
+        for fallback in ("typescript", "tsx"):
+            retry = parsing.parse(fallback, source.data)
+            if not retry.root_node.has_error:
+                return retry, fallback
+    return tree, source.language
+
+
+def decode_problem(data: bytes) -> str | None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not valid UTF-8 at byte {exc.start}"
+    return None
+
+
+def normalise_encoding(raw: bytes) -> bytes:
+    """UTF-16 files (with a BOM) are re-encoded as UTF-8; others are left alone."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return raw
+    return raw
+
+
+def lint_file(candidate: Candidate, settings: Settings) -> FileResult:
+    """Everything the file pass says about one file. Never raises for bad input."""
+    result = FileResult(candidate.path)
+    try:
+        size = candidate.absolute.stat().st_size
+        if size > settings.config.max_file_size:
+            result.notifications.append(
+                Notification(
+                    f"skipped: {size} bytes is over max-file-size "
+                    f"({settings.config.max_file_size} bytes)",
+                    candidate.path,
+                    level="note",
+                )
+            )
+            return result
+        raw = candidate.absolute.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        result.notifications.append(Notification(f"cannot read file: {reason}", candidate.path))
+        return result
+    return lint_bytes(candidate, raw, settings)
+
+
+def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResult:
+    result = FileResult(candidate.path)
+    raw = normalise_encoding(raw)
+    problem = decode_problem(raw)
+    if problem is not None:
+        result.notifications.append(
+            Notification(f"cannot decode file: {problem}", candidate.path)
+        )
+        return result
+    source = SourceFile.from_bytes(candidate.path, raw, candidate.lint_relative)
+    kind = file_kind(source.language)
+    is_test = is_test_path(candidate.lint_relative)
+    rules = [
+        rule
+        for rule in settings.rules
+        if rule.scope == "file"
+        and kind in rule.file_kinds
+        and not (rule.skips_tests and is_test and not settings.config.include_tests)
+        and not _ignored_for_path(rule.code, candidate.path, settings)
+    ]
+    result.lines = source.line_count()
+    result.linted = True
+    active = [rule for rule in rules if rule.wants(source.data)]
+    if not active:
+        return result
+    tree = None
+    captures: dict[str, list[object]] = {}
+    if kind == "js":
+        tree, language = parse_best(source)
+        if tree.root_node.has_error:  # type: ignore[attr-defined]
+            result.notifications.append(
+                Notification(
+                    "syntax errors: the file was only partly parsed; findings may be incomplete",
+                    candidate.path,
+                    level="note",
+                )
+            )
+        names = sorted({*queries.SEMANTIC_CAPTURES, *(c for r in active for c in r.captures)})
+        captures = queries.run(language, tuple(names), tree.root_node)  # type: ignore[attr-defined,arg-type]
+    reports: list[tuple[Rule, Report]] = []
+    for rule in active:
+        ctx = FileContext(
+            source,
+            tree,  # type: ignore[arg-type]
+            captures,  # type: ignore[arg-type]
+            is_test,
+            candidate.committed,
+            settings.config.options_for(rule.code),
+        )
+        try:
+            reports.extend((rule, report) for report in rule.check(ctx))
+        except Exception as exc:  # a rule bug must not cost the other rules' findings
+            result.notifications.append(
+                Notification(
+                    f"rule {rule.code} failed on this file: {exc.__class__.__name__}: {exc}",
+                    candidate.path,
+                    rule=rule.code,
+                    level="error",
+                )
+            )
+    reports = _drop_superseded(reports)
+    result.findings = _to_findings(reports, source, settings)
+    suppressions = parse_suppressions([source.line_text(i) for i in range(1, source.line_count() + 1)])
+    suppressions.apply(result.findings)
+    result.notifications.extend(_suppression_notes(suppressions, candidate.path, settings))
+    return result
+
+
+def _ignored_for_path(code: str, path: str, settings: Settings) -> bool:
+    return any(
+        spec.match_file(path) and any(code.startswith(c) for c in codes)
+        for spec, codes in settings.per_file_ignores
+    )
+
+
+def _drop_superseded(reports: list[tuple[Rule, Report]]) -> list[tuple[Rule, Report]]:
+    """One problem, one finding: a superseding rule's finding hides an overlapping
+    finding of the rule it supersedes; identical (rule, start) reports count once."""
+    kept: list[tuple[Rule, Report]] = []
+    seen: set[tuple[str, int]] = set()
+    for rule, report in reports:
+        start, end = report.byte_range
+        if (rule.code, start) in seen:
+            continue
+        hidden = any(
+            rule.code in other.supersedes
+            and other_report.byte_range[0] < end
+            and start < other_report.byte_range[1]
+            for other, other_report in reports
+        )
+        if not hidden:
+            seen.add((rule.code, start))
+            kept.append((rule, report))
+    return kept
+
+
+def _span(source: SourceFile, start: int, end: int) -> Span:
+    a = source.position(start)
+    b = source.position(end)
+    return Span(a.line, a.column, a.column_utf16, b.line, b.column, b.column_utf16)
+
+
+def _to_findings(
+    reports: list[tuple[Rule, Report]], source: SourceFile, settings: Settings
+) -> list[Finding]:
+    findings = []
+    raw_lines: dict[int, str] = {}
+    for rule, report in reports:
+        start, end = report.byte_range
+        span = _span(source, start, end)
+        level = settings.levels_for(rule) or report.level or rule.level
+        line = source.line_text(span.line)
+        raw_lines[span.line] = line
+        related = tuple(
+            Related(_span(source, node.start_byte, node.end_byte), redact(text, report.secrets))
+            for node, text in report.related
+        )
+        findings.append(
+            Finding(
+                rule=rule.code,
+                level=level,
+                path=source.path,
+                span=span,
+                message=redact(report.message, report.secrets),
+                source_line=redact(line, report.secrets),
+                related=related,
+                secret_hashes=tuple(secret_digest(s) for s in report.secrets),
+                secrets=report.secrets,
+            )
+        )
+    assign_fingerprints(findings, raw_lines)
+    findings.sort(key=lambda f: f.sort_key)
+    return findings
+
+
+def _suppression_notes(
+    suppressions: Suppressions, path: str, settings: Settings
+) -> list[Notification]:
+    notes = [
+        Notification(
+            f"line {line}: readylint-disable without rule codes is ignored; name the codes",
+            path,
+            level="warning",
+        )
+        for line in suppressions.malformed
+    ]
+    if settings.report_unused_disables:
+        for directive in suppressions.unused():
+            notes.append(
+                Notification(
+                    f"line {directive.line}: unused readylint-{directive.kind} "
+                    f"for {', '.join(directive.codes)}",
+                    path,
+                    rule="unused-disable",
+                    level="warning",
+                )
+            )
+    return notes
+
+
+def build_settings(
+    config: Config, rules: list[Rule], report_unused_disables: bool = False
+) -> Settings:
+    per_file = [
+        (pathspec.GitIgnoreSpec.from_lines([glob]), tuple(codes))
+        for glob, codes in config.per_file_ignores.items()
+    ]
+    return Settings(rules, config, per_file, report_unused_disables)
+
+
+def run(
+    paths: list[Path],
+    config: Config,
+    rules: list[Rule],
+    force_exclude: bool = False,
+    report_unused_disables: bool = False,
+) -> RunResult:
+    started = time.perf_counter()
+    exclude_base = config.path.parent if config.path is not None else None
+    found: Discovery = discover(paths, config.exclude, exclude_base, force_exclude)
+    settings = build_settings(config, rules, report_unused_disables)
+    findings: list[Finding] = []
+    notifications = [Notification(f"path does not exist: {p}", p, level="error") for p in found.missing]
+    lines = files = 0
+    for candidate in found.files:
+        file_result = lint_file(candidate, settings)
+        findings.extend(file_result.findings)
+        notifications.extend(file_result.notifications)
+        if file_result.linted:
+            files += 1
+            lines += file_result.lines
+    findings.sort(key=lambda f: f.sort_key)
+    ran = [r for r in rules if r.scope == "file" or found.directories_given]
+    return RunResult(
+        findings,
+        notifications,
+        found.project_root,
+        files,
+        lines,
+        ran,
+        time.perf_counter() - started,
+        found.directories_given,
+    )

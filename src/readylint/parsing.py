@@ -1,0 +1,43 @@
+"""Grammars, parsers and compiled queries, each made once per process.
+
+``Query`` objects cannot be pickled and cost real time to compile, so they are
+compiled lazily per (language, pattern set) and kept for the life of the
+process; worker processes fork after the parent has compiled them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import tree_sitter as ts
+
+
+@cache
+def language(name: str) -> ts.Language:
+    if name == "typescript":
+        import tree_sitter_typescript as tst
+
+        return ts.Language(tst.language_typescript())
+    if name == "tsx":
+        import tree_sitter_typescript as tst
+
+        return ts.Language(tst.language_tsx())
+    if name == "javascript":
+        import tree_sitter_javascript as tsj
+
+        return ts.Language(tsj.language())
+    raise ValueError(f"no grammar for {name!r}")
+
+
+@cache
+def parser(name: str) -> ts.Parser:
+    return ts.Parser(language(name))
+
+
+def parse(name: str, data: bytes) -> ts.Tree:
+    return parser(name).parse(data)
+
+
+@cache
+def query(name: str, source: str) -> ts.Query:
+    return ts.Query(language(name), source)

@@ -1,0 +1,94 @@
+"""The shared capture vocabulary rules ask for.
+
+Rules name the kinds of nodes they need (``captures = ("call", "pair")``); the
+engine compiles one query per language holding only the requested kinds, runs
+it once per file with a ``QueryCursor`` and hands every rule the same capture
+lists. A few generic patterns and Python dispatch on the callee text are much
+cheaper to compile than one pattern per rule, and no rule walks the tree node
+by node.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+from readylint import parsing
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Query
+
+# capture name -> node types (types missing from a grammar are dropped)
+CAPTURE_TYPES: dict[str, tuple[str, ...]] = {
+    "call": ("call_expression",),
+    "new": ("new_expression",),
+    "string": ("string",),
+    "template": ("template_string",),
+    "pair": ("pair",),
+    "object": ("object",),
+    "array": ("array",),
+    "member": ("member_expression",),
+    "assignment": ("assignment_expression", "augmented_assignment_expression", "update_expression"),
+    "declarator": ("variable_declarator",),
+    "binary": ("binary_expression",),
+    "ternary": ("ternary_expression",),
+    "class": ("class_declaration", "abstract_class_declaration", "class"),
+    "field": ("public_field_definition", "field_definition"),
+    "method": ("method_definition",),
+    "function": (
+        "function_declaration",
+        "generator_function_declaration",
+        "function_expression",
+        "function",
+        "arrow_function",
+        "method_definition",
+    ),
+    "decorator": ("decorator",),
+    "import": ("import_statement",),
+    "export": ("export_statement",),
+    "catch": ("catch_clause",),
+    "comment": ("comment",),
+    "return": ("return_statement",),
+    "throw": ("throw_statement",),
+    "await": ("await_expression",),
+    "loop": (
+        "for_statement",
+        "for_in_statement",
+        "while_statement",
+        "do_statement",
+    ),
+    "regex": ("regex",),
+    "literal_type": ("literal_type",),
+    "enum": ("enum_declaration",),
+}
+
+# what the evaluator and binding index need in every file that is analysed
+SEMANTIC_CAPTURES = ("import", "declarator", "function", "assignment")
+
+
+@cache
+def compiled(language: str, names: tuple[str, ...]) -> tuple[Query, tuple[str, ...]] | None:
+    """One query for ``names`` in ``language``, compiled once per process."""
+    lang = parsing.language(language)
+    patterns = []
+    for name in names:
+        for node_type in CAPTURE_TYPES[name]:
+            if lang.id_for_node_kind(node_type, True):
+                patterns.append(f"({node_type}) @{name}")
+    if not patterns:
+        return None
+    return parsing.query(language, "\n".join(patterns)), names
+
+
+def run(language: str, names: tuple[str, ...], root: Node) -> dict[str, list[Node]]:
+    """Capture lists by name, each in document order."""
+    import tree_sitter as ts
+
+    result: dict[str, list[Node]] = {name: [] for name in names}
+    compiled_query = compiled(language, names)
+    if compiled_query is None:
+        return result
+    found = ts.QueryCursor(compiled_query[0]).captures(root)
+    for name, nodes in found.items():
+        result[name] = sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte))
+    return result

@@ -1,0 +1,124 @@
+"""What a rule is: its metadata beside its logic, and what it receives.
+
+A rule module in ``readylint/rules/`` defines one ``Rule`` subclass. The class
+attributes are the rule's metadata, the single source for the registry,
+config validation, SARIF and the report. ``check`` receives a ``FileContext``
+(the source, the tree, the captures it asked for, shared semantics, its
+options) and yields ``Report``s. Rules know nothing about output formats.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from readylint.findings import Level
+from readylint.semantics import Semantics, node_text
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Tree
+
+    from readylint.source import SourceFile
+
+ANGLES = ("security", "infrastructure", "operations", "data", "compliance")
+
+TEST_DIRS = frozenset({"test", "tests", "__tests__", "__mocks__", "e2e", "fixtures"})
+TEST_NAME = re.compile(r"\.(spec|test|e2e-spec)\.[^.]+$|^\.env\.test")
+
+
+def is_test_path(rel_path: str) -> bool:
+    """Test files, judged on the path relative to the directory being linted."""
+    parts = PurePosixPath(rel_path).parts
+    if any(part in TEST_DIRS for part in parts[:-1]):
+        return True
+    return bool(parts) and bool(TEST_NAME.search(parts[-1]))
+
+
+@dataclass(frozen=True)
+class Option:
+    """A rule setting under ``[rules.CODE]`` in the config."""
+
+    name: str
+    kind: type  # str, int, bool or list (of str)
+    default: Any
+    doc: str = ""
+
+
+@dataclass
+class Report:
+    """One problem a rule found, before the engine turns it into a Finding."""
+
+    node: Node | tuple[int, int]  # a node, or a (start_byte, end_byte) range
+    message: str
+    level: Level | None = None  # None: the rule's configured level
+    secrets: tuple[str, ...] = ()  # raw secret values to keep out of every output
+    related: tuple[tuple[Node, str], ...] = ()
+
+    @property
+    def byte_range(self) -> tuple[int, int]:
+        if isinstance(self.node, tuple):
+            return self.node
+        return (self.node.start_byte, self.node.end_byte)
+
+
+@dataclass
+class FileContext:
+    source: SourceFile
+    tree: Tree | None
+    captures: dict[str, list[Node]]
+    is_test: bool
+    git_tracked: bool | None = None  # for .env files: None when unknown (no git)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def semantics(self) -> Semantics:
+        assert self.tree is not None
+        return Semantics(self.tree.root_node, self.captures)
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+    @staticmethod
+    def node_text(node: Node | None) -> str:
+        return node_text(node)
+
+    def nodes(self, *names: str) -> Iterator[Node]:
+        for name in names:
+            yield from self.captures.get(name, ())
+
+
+class Rule:
+    """Base class; subclasses set the metadata and implement ``check``."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    angle: ClassVar[str]
+    level: ClassVar[Level]
+    summary: ClassVar[str]  # one line: what the rule finds
+    scope: ClassVar[str] = "file"  # "file" or "project"
+    tags: ClassVar[tuple[str, ...]] = ()
+    precision: ClassVar[str] = "high"  # SARIF precision: very-high | high | medium | low
+    security_severity: ClassVar[float | None] = None  # 0.0-10.0, security rules only
+    supersedes: ClassVar[tuple[str, ...]] = ()
+    skips_tests: ClassVar[bool] = False
+    file_kinds: ClassVar[frozenset[str]] = frozenset({"js"})  # js | env | json
+    captures: ClassVar[tuple[str, ...]] = ()
+    # byte strings of which one must occur in a file for the rule to have work there
+    needles: ClassVar[tuple[bytes, ...]] = ()
+    options: ClassVar[tuple[Option, ...]] = ()
+
+    def check(self, ctx: FileContext) -> Iterable[Report]:
+        raise NotImplementedError
+
+    @classmethod
+    def option_defaults(cls) -> dict[str, Any]:
+        return {option.name: option.default for option in cls.options}
+
+    @classmethod
+    def wants(cls, data: bytes) -> bool:
+        return not cls.needles or any(needle in data for needle in cls.needles)

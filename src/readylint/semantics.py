@@ -1,0 +1,762 @@
+"""Same-file names and values: imports, requires, bindings, and the evaluator.
+
+``Semantics`` answers two questions for rules:
+
+* ``callee(call)``: which imported function does this call reach
+  (``('jsonwebtoken', 'sign')``, ``('cors', 'default')``)?
+* ``value(node)``: what is this expression (see ``values``)?
+
+It follows ``const`` bindings (``let``/``var`` only when never reassigned),
+destructuring of literals and of ``process.env``, class fields and ``this.x``
+assigned in a constructor, and import aliases. Everything else is ``Unknown``.
+Walks are iterative or depth-capped, so deeply nested input cannot exhaust
+the Python stack.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from readylint.values import (
+    Arr,
+    Bool,
+    Choice,
+    ConfigRead,
+    EnvRead,
+    Func,
+    Null,
+    Num,
+    Obj,
+    Regex,
+    Str,
+    Template,
+    Undefined,
+    Unknown,
+    Value,
+)
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+MAX_DEPTH = 40  # evaluation depth; past it the value is unknown
+
+SCOPE_TYPES = frozenset(
+    {"program", "statement_block", "class_body", "switch_body", "module", "internal_module"}
+)
+FUNCTION_TYPES = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "function",
+        "arrow_function",
+        "method_definition",
+        "generator_function_declaration",
+        "generator_function",
+    }
+)
+WRAPPER_TYPES = frozenset(
+    {
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+        "type_assertion",
+    }
+)
+CONFIG_GETTERS = frozenset({"get", "getOrThrow"})
+CONFIG_RECEIVER = re.compile(r"(^|\.)(config|configService|_config|configuration|cfg|conf)$", re.I)
+_ESCAPES = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+
+
+@dataclass(frozen=True)
+class ImportBinding:
+    """A local name bound to something from a module."""
+
+    module: str
+    imported: str  # 'default', '*', or the exported name
+    node: Node
+
+
+def node_text(node: Node | None) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", errors="replace")
+
+
+def unwrap(node: Node | None) -> Node | None:
+    """Strip parentheses and TypeScript-only wrappers (``as``, ``!``, ``<T>x``)."""
+    while node is not None and node.type in WRAPPER_TYPES:
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+def string_value(node: Node) -> str:
+    """The runtime value of a ``string`` node (escapes decoded)."""
+    raw = node_text(node)[1:-1]
+    if "\\" not in raw:
+        return raw
+    return _ESCAPES.sub(_decode_escape, raw)
+
+
+def _decode_escape(match: re.Match[str]) -> str:
+    body = match.group(1)
+    if body.startswith("u{"):
+        return chr(min(int(body[2:-1], 16), 0x10FFFF))
+    if body[0] in "ux" and len(body) > 1:
+        return chr(int(body[1:], 16))
+    simple = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+    return simple.get(body, body)
+
+
+def ancestors(node: Node) -> Iterator[Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def enclosing_function(node: Node) -> Node | None:
+    for parent in ancestors(node):
+        if parent.type in FUNCTION_TYPES:
+            return parent
+    return None
+
+
+def enclosing_class(node: Node) -> Node | None:
+    for parent in ancestors(node):
+        if parent.type in ("class_declaration", "class", "abstract_class_declaration"):
+            return parent
+    return None
+
+
+def call_name(call: Node) -> str:
+    """The callee text of a call, type arguments dropped: ``this.config.get``."""
+    fn = call.child_by_field_name("function")
+    return node_text(unwrap(fn))
+
+
+def member_name(call: Node) -> str:
+    """The last name of a callee: ``sign`` for ``jwt.sign(...)``."""
+    fn = unwrap(call.child_by_field_name("function"))
+    if fn is not None and fn.type == "member_expression":
+        return node_text(fn.child_by_field_name("property"))
+    return node_text(fn) if fn is not None and fn.type == "identifier" else ""
+
+
+def call_arguments(call: Node) -> list[Node]:
+    args = call.child_by_field_name("arguments")
+    if args is None or args.type != "arguments":
+        return []
+    return [a for a in args.named_children if a.type != "comment"]
+
+
+def pattern_names(pattern: Node) -> Iterator[str]:
+    """Every name a parameter or destructuring pattern binds (iterative)."""
+    stack = [pattern]
+    while stack:
+        node = stack.pop()
+        if node.type in ("identifier", "shorthand_property_identifier_pattern"):
+            yield node_text(node)
+            continue
+        if node.type == "pair_pattern":
+            value = node.child_by_field_name("value")
+            if value is not None:
+                stack.append(value)
+            continue
+        if node.type in ("assignment_pattern", "object_assignment_pattern"):
+            left = node.child_by_field_name("left")
+            if left is not None:
+                stack.append(left)
+            continue
+        if node.type in ("required_parameter", "optional_parameter"):
+            inner = node.child_by_field_name("pattern")
+            if inner is not None:
+                stack.append(inner)
+            continue
+        if node.type in (
+            "formal_parameters",
+            "object_pattern",
+            "array_pattern",
+            "rest_pattern",
+        ):
+            stack.extend(node.named_children)
+
+
+def function_parameters(function: Node) -> list[Node]:
+    params = function.child_by_field_name("parameters")
+    if params is not None:
+        return [p for p in params.named_children if p.type != "comment"]
+    single = function.child_by_field_name("parameter")
+    return [single] if single is not None else []
+
+
+def parameter_name(param: Node) -> str:
+    names = list(pattern_names(param))
+    return names[0] if len(names) == 1 else ""
+
+
+class Semantics:
+    """Bindings and values of one file, indexed from the engine's captures."""
+
+    def __init__(self, root: Node, captures: dict[str, list[Node]]) -> None:
+        self.root = root
+        self.imports: dict[str, ImportBinding] = {}
+        self.declarators: dict[str, list[Node]] = defaultdict(list)
+        self.local_functions: set[str] = set()
+        self.reassigned: set[str] = set()
+        self._index(captures)
+
+    # -- indexing ---------------------------------------------------------
+
+    def _index(self, captures: dict[str, list[Node]]) -> None:
+        for node in captures.get("import", ()):
+            self._index_import(node)
+        for node in captures.get("declarator", ()):
+            self._index_declarator(node)
+        for node in captures.get("function", ()):
+            if node.type in ("function_declaration", "generator_function_declaration"):
+                self.local_functions.add(node_text(node.child_by_field_name("name")))
+        for node in captures.get("assignment", ()):
+            left = unwrap(node.child_by_field_name("left"))
+            if left is not None and left.type == "identifier":
+                self.reassigned.add(node_text(left))
+            elif node.type == "update_expression":
+                arg = unwrap(node.child_by_field_name("argument"))
+                if arg is not None and arg.type == "identifier":
+                    self.reassigned.add(node_text(arg))
+
+    def _index_import(self, node: Node) -> None:
+        source = node.child_by_field_name("source")
+        clause = None
+        for child in node.named_children:
+            if child.type in ("import_clause", "import_require_clause"):
+                clause = child
+        if clause is None or source is None:
+            return
+        module = string_value(source)
+        if clause.type == "import_require_clause":
+            ident = clause.named_children[0] if clause.named_children else None
+            if ident is not None and ident.type == "identifier":
+                self.imports[node_text(ident)] = ImportBinding(module, "default", node)
+            return
+        for child in clause.named_children:
+            if child.type == "identifier":
+                self.imports[node_text(child)] = ImportBinding(module, "default", node)
+            elif child.type == "namespace_import":
+                for ident in child.named_children:
+                    if ident.type == "identifier":
+                        self.imports[node_text(ident)] = ImportBinding(module, "*", node)
+            elif child.type == "named_imports":
+                for spec in child.named_children:
+                    if spec.type != "import_specifier":
+                        continue
+                    name = spec.child_by_field_name("name")
+                    alias = spec.child_by_field_name("alias") or name
+                    self.imports[node_text(alias)] = ImportBinding(
+                        module, node_text(name), node
+                    )
+
+    def _index_declarator(self, node: Node) -> None:
+        name = node.child_by_field_name("name")
+        if name is None:
+            return
+        value = unwrap(node.child_by_field_name("value"))
+        required = self.required_module(value)
+        if name.type == "identifier":
+            self.declarators[node_text(name)].append(node)
+            if required is not None:
+                self.imports[node_text(name)] = ImportBinding(required[0], required[1], node)
+            return
+        if name.type == "object_pattern":
+            for local in pattern_names(name):
+                self.declarators[local].append(node)
+            if required is not None and required[1] in ("default", "*"):
+                for prop in name.named_children:
+                    if prop.type == "shorthand_property_identifier_pattern":
+                        self.imports[node_text(prop)] = ImportBinding(
+                            required[0], node_text(prop), node
+                        )
+                    elif prop.type == "pair_pattern":
+                        key = prop.child_by_field_name("key")
+                        local_node = prop.child_by_field_name("value")
+                        if local_node is not None and local_node.type == "identifier":
+                            self.imports[node_text(local_node)] = ImportBinding(
+                                required[0], node_text(key), node
+                            )
+
+    def required_module(self, node: Node | None) -> tuple[str, str] | None:
+        """``require('m')`` -> (m, 'default'); ``require('m').x`` -> (m, 'x')."""
+        node = unwrap(node)
+        if node is None:
+            return None
+        if node.type == "member_expression":
+            inner = self.required_module(node.child_by_field_name("object"))
+            prop = node_text(node.child_by_field_name("property"))
+            if inner is not None and inner[1] == "default":
+                return (inner[0], "default" if prop == "default" else prop)
+            return None
+        if node.type != "call_expression" or call_name(node) != "require":
+            return None
+        args = call_arguments(node)
+        if len(args) == 1 and args[0].type == "string":
+            return (string_value(args[0]), "default")
+        return None
+
+    # -- names --------------------------------------------------------------
+
+    def import_of(self, ident: Node) -> ImportBinding | None:
+        """The import a name refers to, unless a local binding shadows it."""
+        name = node_text(ident)
+        binding = self.imports.get(name)
+        if binding is None or self._shadowed_by_parameter(ident, name):
+            return None
+        if name in self.local_functions:
+            return None
+        return binding
+
+    def callee(self, call: Node) -> tuple[str, str] | None:
+        """(module, exported name) reached by a call or ``new``, or None.
+
+        ``cors()`` with ``import cors from 'cors'`` -> ('cors', 'default');
+        ``jwt.sign()`` with a default or namespace import -> ('jsonwebtoken', 'sign');
+        ``require('cors')()`` -> ('cors', 'default')."""
+        fn = unwrap(call.child_by_field_name("function") or call.child_by_field_name("constructor"))
+        return self.reference(fn)
+
+    def reference(self, node: Node | None) -> tuple[str, str] | None:
+        """(module, name) an expression refers to, as ``callee`` does."""
+        node = unwrap(node)
+        if node is None:
+            return None
+        if node.type == "identifier":
+            binding = self.import_of(node)
+            if binding is None:
+                return None
+            imported = "default" if binding.imported == "*" else binding.imported
+            return (binding.module, imported)
+        if node.type == "call_expression":
+            return self.required_module(node)
+        if node.type == "member_expression":
+            obj = unwrap(node.child_by_field_name("object"))
+            prop = node_text(node.child_by_field_name("property"))
+            base = self.reference(obj)
+            if base is not None and base[1] in ("default", "*"):
+                return (base[0], "default" if prop == "default" else prop)
+        return None
+
+    def _shadowed_by_parameter(self, ident: Node, name: str) -> bool:
+        for parent in ancestors(ident):
+            if parent.type in FUNCTION_TYPES:
+                for param in function_parameters(parent):
+                    if name in pattern_names(param):
+                        return True
+            elif parent.type == "catch_clause":
+                param = parent.child_by_field_name("parameter")
+                if param is not None and name in pattern_names(param):
+                    return True
+        return False
+
+    def binding_of(self, ident: Node) -> Node | None:
+        """The declarator that a name refers to in the nearest enclosing scope,
+        or None for a parameter, an import, a global or an ambiguous binding."""
+        name = node_text(ident)
+        candidates = self.declarators.get(name)
+        if not candidates:
+            return None
+        scopes = {}
+        for decl in candidates:
+            scope = self._scope_of(decl)
+            scopes.setdefault(scope.id if scope is not None else -1, []).append(decl)
+        for parent in ancestors(ident):
+            if parent.type in FUNCTION_TYPES or parent.type == "catch_clause":
+                if parent.type == "catch_clause":
+                    param = parent.child_by_field_name("parameter")
+                    params = [param] if param is not None else []
+                else:
+                    params = function_parameters(parent)
+                if any(name in pattern_names(p) for p in params):
+                    return None
+            found = scopes.get(parent.id)
+            if found:
+                return found[0] if len(found) == 1 else None
+        return None
+
+    @staticmethod
+    def _scope_of(decl: Node) -> Node | None:
+        for parent in ancestors(decl):
+            if parent.type in SCOPE_TYPES:
+                return parent
+        return None
+
+    @staticmethod
+    def declaration_kind(declarator: Node) -> str:
+        parent = declarator.parent
+        if parent is None:
+            return ""
+        first = parent.children[0] if parent.children else None
+        return node_text(first) if first is not None else ""
+
+    # -- values -------------------------------------------------------------
+
+    def value(self, node: Node | None, depth: int = 0) -> Value:
+        """Evaluate an expression as far as this file allows."""
+        if node is None:
+            return Unknown(None, "missing")
+        if depth > MAX_DEPTH:
+            return Unknown(node, "too deep")
+        node = unwrap(node)
+        if node is None:
+            return Unknown(None, "missing")
+        handler = _EVALUATORS.get(node.type)
+        if handler is None:
+            return Unknown(node, node.type)
+        return handler(self, node, depth + 1)
+
+    def _string(self, node: Node, depth: int) -> Value:
+        return Str(node, string_value(node))
+
+    def _template(self, node: Node, depth: int) -> Value:
+        parts: list[Value] = []
+        text = []
+        known = True
+        for child in node.named_children:
+            if child.type == "template_substitution":
+                inner = child.named_children[0] if child.named_children else None
+                part = self.value(inner, depth)
+                parts.append(part)
+                if isinstance(part, Str | Num):
+                    text.append(part.value if isinstance(part, Str) else _number_text(part))
+                else:
+                    known = False
+            elif child.type in ("string_fragment", "escape_sequence"):
+                piece = node_text(child)
+                if child.type == "escape_sequence":
+                    piece = _ESCAPES.sub(_decode_escape, piece)
+                parts.append(Str(child, piece))
+                text.append(piece)
+        if known:
+            return Str(node, "".join(text))
+        return Template(node, tuple(parts))
+
+    def _number(self, node: Node, depth: int) -> Value:
+        text = node_text(node).replace("_", "")
+        try:
+            if text.lower().startswith(("0x", "0o", "0b")):
+                return Num(node, float(int(text, 0)))
+            return Num(node, float(text.rstrip("n")))
+        except ValueError:
+            return Unknown(node, "number")
+
+    def _true(self, node: Node, depth: int) -> Value:
+        return Bool(node, True)
+
+    def _false(self, node: Node, depth: int) -> Value:
+        return Bool(node, False)
+
+    def _null(self, node: Node, depth: int) -> Value:
+        return Null(node)
+
+    def _undefined(self, node: Node, depth: int) -> Value:
+        return Undefined(node)
+
+    def _regex(self, node: Node, depth: int) -> Value:
+        pattern = node_text(node.child_by_field_name("pattern"))
+        flags = node_text(node.child_by_field_name("flags"))
+        return Regex(node, pattern, flags)
+
+    def _function(self, node: Node, depth: int) -> Value:
+        return Func(node)
+
+    def _object(self, node: Node, depth: int) -> Value:
+        pairs: dict[str, Node] = {}
+        values: dict[str, Node] = {}
+        keys: list[str] = []
+        has_spread = False
+        for child in node.named_children:
+            if child.type == "pair":
+                key = self.property_key(child.child_by_field_name("key"), depth)
+                value = child.child_by_field_name("value")
+                if key is None:
+                    has_spread = True  # a computed key we cannot name
+                    continue
+                if value is not None:
+                    pairs[key], values[key] = child, value
+                    keys.append(key)
+            elif child.type == "shorthand_property_identifier":
+                key = node_text(child)
+                pairs[key], values[key] = child, child
+                keys.append(key)
+            elif child.type == "method_definition":
+                key = node_text(child.child_by_field_name("name"))
+                pairs[key], values[key] = child, child
+                keys.append(key)
+            elif child.type == "spread_element":
+                has_spread = True
+        return Obj(node, tuple(keys), has_spread, pairs, values, lambda n: self.value(n, depth))
+
+    def property_key(self, key: Node | None, depth: int = 0) -> str | None:
+        if key is None:
+            return None
+        if key.type in ("property_identifier", "identifier", "private_property_identifier"):
+            return node_text(key)
+        if key.type == "string":
+            return string_value(key)
+        if key.type == "number":
+            return node_text(key)
+        if key.type == "computed_property_name" and key.named_children:
+            inner = self.value(key.named_children[0], depth)
+            if isinstance(inner, Str):
+                return inner.value
+        return None
+
+    def _array(self, node: Node, depth: int) -> Value:
+        items = []
+        has_spread = False
+        for child in node.named_children:
+            if child.type == "spread_element":
+                has_spread = True
+            elif child.type != "comment":
+                items.append(self.value(child, depth))
+        return Arr(node, tuple(items), has_spread)
+
+    def _identifier(self, node: Node, depth: int) -> Value:
+        name = node_text(node)
+        if name == "undefined":
+            return Undefined(node)
+        declarator = self.binding_of(node)
+        if declarator is None:
+            return Unknown(node, "unbound")
+        kind = self.declaration_kind(declarator)
+        if kind != "const" and name in self.reassigned:
+            return Unknown(node, "reassigned")
+        return self._declared_value(declarator, name, depth)
+
+    def _declared_value(self, declarator: Node, name: str, depth: int) -> Value:
+        pattern = declarator.child_by_field_name("name")
+        init = declarator.child_by_field_name("value")
+        if pattern is None:
+            return Unknown(declarator, "declarator")
+        if pattern.type == "identifier":
+            if init is None:
+                return Unknown(declarator, "uninitialised")
+            return self.value(init, depth)
+        if pattern.type == "object_pattern":
+            return self._destructured(pattern, name, init, depth)
+        return Unknown(declarator, "pattern")
+
+    def _destructured(self, pattern: Node, name: str, init: Node | None, depth: int) -> Value:
+        """``const { a, b: c, d = 'x' } = source`` for the local ``name``."""
+        source = self.value(init, depth)
+        for prop in pattern.named_children:
+            key: str | None
+            default: Node | None = None
+            if prop.type == "shorthand_property_identifier_pattern":
+                key = local = node_text(prop)
+            elif prop.type == "object_assignment_pattern":
+                left = prop.child_by_field_name("left")
+                key = local = node_text(left)
+                default = prop.child_by_field_name("right")
+            elif prop.type == "pair_pattern":
+                key = self.property_key(prop.child_by_field_name("key"), depth)
+                target = prop.child_by_field_name("value")
+                if target is not None and target.type == "assignment_pattern":
+                    default = target.child_by_field_name("right")
+                    target = target.child_by_field_name("left")
+                local = node_text(target)
+            else:
+                continue
+            if local != name or key is None:
+                continue
+            fallback = self.value(default, depth) if default is not None else None
+            if _is_process_env(init):
+                return EnvRead(prop, key, fallback)
+            if isinstance(source, Obj) and not source.has_spread and source.has(key):
+                found = source.get(key)
+                return found if found is not None else Unknown(prop, "destructured")
+            if fallback is not None and isinstance(source, Obj) and not source.has_spread:
+                return fallback
+            return Unknown(prop, "destructured")
+        return Unknown(pattern, "destructured")
+
+    def _member(self, node: Node, depth: int) -> Value:
+        obj = unwrap(node.child_by_field_name("object"))
+        prop_node = node.child_by_field_name("property") or node.child_by_field_name("index")
+        if node.type == "subscript_expression":
+            key_value = self.value(prop_node, depth)
+            prop = key_value.value if isinstance(key_value, Str) else None
+        else:
+            prop = node_text(prop_node)
+        if prop is None or obj is None:
+            return Unknown(node, "member")
+        if _is_process_env(obj):
+            return EnvRead(node, prop, None)
+        if obj.type == "this":
+            return self._this_field(node, prop, depth)
+        base = self.value(obj, depth)
+        if isinstance(base, Obj) and not base.has_spread:
+            found = base.get(prop)
+            if found is not None:
+                return found
+        return Unknown(node, "member")
+
+    def _this_field(self, node: Node, prop: str, depth: int) -> Value:
+        """``this.x``: a class field initialiser, or one constructor assignment."""
+        cls = enclosing_class(node)
+        body = cls.child_by_field_name("body") if cls is not None else None
+        if body is None:
+            return Unknown(node, "this")
+        found: list[Node] = []
+        for member in body.named_children:
+            if member.type in ("public_field_definition", "field_definition"):
+                name = member.child_by_field_name("name") or member.child_by_field_name(
+                    "property"
+                )
+                if node_text(name) == prop and member.child_by_field_name("value") is not None:
+                    found.append(member.child_by_field_name("value"))  # type: ignore[arg-type]
+            elif member.type == "method_definition":
+                method_name = node_text(member.child_by_field_name("name"))
+                found.extend(self._this_assignments(member, prop, method_name == "constructor"))
+        if len(found) == 1 and found[0] is not None:
+            return self.value(found[0], depth)
+        return Unknown(node, "this")
+
+    def _this_assignments(self, method: Node, prop: str, is_constructor: bool) -> list[Node]:
+        """Right-hand sides of ``this.prop = …`` in a method; any assignment outside
+        the constructor makes the field unknown (a sentinel ``None``)."""
+        results: list[Node] = []
+        stack = [method.child_by_field_name("body")]
+        while stack:
+            current = stack.pop()
+            if current is None:
+                continue
+            if current.type == "assignment_expression":
+                left = unwrap(current.child_by_field_name("left"))
+                if (
+                    left is not None
+                    and left.type == "member_expression"
+                    and node_text(left.child_by_field_name("object")) == "this"
+                    and node_text(left.child_by_field_name("property")) == prop
+                ):
+                    right = current.child_by_field_name("right")
+                    results.append(right if is_constructor else None)  # type: ignore[arg-type]
+            stack.extend(current.named_children)
+        return results
+
+    def _binary(self, node: Node, depth: int) -> Value:
+        operator = node_text(node.child_by_field_name("operator"))
+        left_node = node.child_by_field_name("left")
+        right_node = node.child_by_field_name("right")
+        if operator in ("||", "??"):
+            left = self.value(left_node, depth)
+            if isinstance(left, EnvRead) and left.fallback is None:
+                return EnvRead(node, left.name, self.value(right_node, depth))
+            if isinstance(left, ConfigRead) and left.fallback is None and not left.required:
+                return ConfigRead(node, left.key, self.value(right_node, depth))
+            if isinstance(left, Str | Num | Bool):
+                truthy = bool(left.value)
+                if operator == "||":
+                    return left if truthy else self.value(right_node, depth)
+                return left
+            if isinstance(left, Null | Undefined):
+                return self.value(right_node, depth)
+            return Unknown(node, operator)
+        if operator == "+":
+            left = self.value(left_node, depth)
+            right = self.value(right_node, depth)
+            if isinstance(left, Str) and isinstance(right, Str | Num):
+                return Str(node, left.value + _plain(right))
+            if isinstance(left, Num) and isinstance(right, Str):
+                return Str(node, _number_text(left) + right.value)
+            if isinstance(left, Num) and isinstance(right, Num):
+                return Num(node, left.value + right.value)
+            if isinstance(left, Str) or isinstance(right, Str):
+                return Template(node, (left, right))
+            return Unknown(node, "+")
+        return Unknown(node, operator)
+
+    def _ternary(self, node: Node, depth: int) -> Value:
+        condition = node.child_by_field_name("condition")
+        return Choice(
+            node,
+            condition,
+            self.value(node.child_by_field_name("consequence"), depth),
+            self.value(node.child_by_field_name("alternative"), depth),
+        )
+
+    def _call(self, node: Node, depth: int) -> Value:
+        fn = unwrap(node.child_by_field_name("function"))
+        if fn is not None and fn.type == "member_expression":
+            method = node_text(fn.child_by_field_name("property"))
+            receiver = node_text(unwrap(fn.child_by_field_name("object")))
+            args = call_arguments(node)
+            if (
+                method in CONFIG_GETTERS
+                and CONFIG_RECEIVER.search(receiver)
+                and args
+                and isinstance(self.value(args[0], depth), Str)
+            ):
+                key = self.value(args[0], depth)
+                assert isinstance(key, Str)
+                fallback = None
+                if method == "get" and len(args) > 1 and args[1].type != "object":
+                    fallback = self.value(args[1], depth)
+                return ConfigRead(node, key.value, fallback, method == "getOrThrow")
+        return Unknown(node, "call")
+
+    def _new(self, node: Node, depth: int) -> Value:
+        ctor = node_text(node.child_by_field_name("constructor"))
+        args = call_arguments(node)
+        if ctor == "RegExp" and args:
+            pattern = self.value(args[0], depth)
+            flags = self.value(args[1], depth) if len(args) > 1 else Str(None, "")
+            if isinstance(pattern, Str) and isinstance(flags, Str):
+                return Regex(node, pattern.value, flags.value)
+        return Unknown(node, "new")
+
+
+def _plain(value: Str | Num) -> str:
+    return value.value if isinstance(value, Str) else _number_text(value)
+
+
+def _number_text(value: Num) -> str:
+    number = value.value
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def _is_process_env(node: Node | None) -> bool:
+    node = unwrap(node)
+    return (
+        node is not None
+        and node.type == "member_expression"
+        and node_text(node) in ("process.env", "process?.env")
+    )
+
+
+_EVALUATORS = {
+    "string": Semantics._string,
+    "template_string": Semantics._template,
+    "number": Semantics._number,
+    "true": Semantics._true,
+    "false": Semantics._false,
+    "null": Semantics._null,
+    "undefined": Semantics._undefined,
+    "regex": Semantics._regex,
+    "function_expression": Semantics._function,
+    "function": Semantics._function,
+    "arrow_function": Semantics._function,
+    "method_definition": Semantics._function,
+    "object": Semantics._object,
+    "array": Semantics._array,
+    "identifier": Semantics._identifier,
+    "shorthand_property_identifier": Semantics._identifier,
+    "member_expression": Semantics._member,
+    "subscript_expression": Semantics._member,
+    "binary_expression": Semantics._binary,
+    "ternary_expression": Semantics._ternary,
+    "call_expression": Semantics._call,
+    "new_expression": Semantics._new,
+}

@@ -1,0 +1,110 @@
+"""A source file as bytes plus the position arithmetic every output needs.
+
+tree-sitter reports UTF-8 byte offsets and counts rows by ``\\n`` only. Users
+see lines split at ``\\r\\n``, ``\\r`` and ``\\n``, and columns in characters
+(text, JSON, GitHub) or UTF-16 code units (SARIF, LSP). ``SourceFile`` keeps a
+line-start table over the bytes so each conversion is a bisect plus a decode of
+one line prefix.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+LANGUAGE_BY_SUFFIX = {
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
+    ".js": "javascript",
+    ".jsx": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+}
+
+
+def language_for(path: str) -> str | None:
+    """The grammar for a path: a JS/TS language, ``env``, ``json`` or None."""
+    name = PurePosixPath(path).name
+    suffix = PurePosixPath(path).suffix.lower()
+    if name.startswith(".env"):
+        return "env"
+    if name == "ormconfig.json":
+        return "json"
+    return LANGUAGE_BY_SUFFIX.get(suffix)
+
+
+def line_starts(data: bytes) -> list[int]:
+    """Byte offsets where each line starts; CRLF, lone CR and LF end lines."""
+    starts = [0]
+    i = 0
+    n = len(data)
+    while i < n:
+        j = data.find(b"\n", i)
+        k = data.find(b"\r", i)
+        if j < 0 and k < 0:
+            break
+        if k >= 0 and (j < 0 or k < j):
+            i = k + 2 if k + 1 < n and data[k + 1] == 0x0A else k + 1
+        else:
+            i = j + 1
+        starts.append(i)
+    return starts
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line, a 1-based character column and a 1-based UTF-16 column."""
+
+    line: int
+    column: int
+    column_utf16: int
+
+
+@dataclass
+class SourceFile:
+    """One file to lint: where it is, what it holds, how to map offsets."""
+
+    path: str  # relative to the project root, '/' separated
+    data: bytes  # the bytes tree-sitter parses (BOM removed)
+    language: str | None
+    rel_to_lint_root: str = ""  # for "is this a test file" decisions
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def from_bytes(cls, path: str, raw: bytes, rel_to_lint_root: str = "") -> SourceFile:
+        data = raw[len(UTF8_BOM) :] if raw.startswith(UTF8_BOM) else raw
+        return cls(path, data, language_for(path), rel_to_lint_root or path)
+
+    @property
+    def starts(self) -> list[int]:
+        if not self._starts:
+            self._starts = line_starts(self.data)
+        return self._starts
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+    def line_count(self) -> int:
+        return len(self.starts)
+
+    def position(self, offset: int) -> Position:
+        """Convert a byte offset into 1-based line and columns."""
+        offset = max(0, min(offset, len(self.data)))
+        index = bisect.bisect_right(self.starts, offset) - 1
+        prefix = self.data[self.starts[index] : offset].decode("utf-8", errors="replace")
+        utf16 = sum(2 if ord(ch) > 0xFFFF else 1 for ch in prefix)
+        return Position(index + 1, len(prefix) + 1, utf16 + 1)
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line without its line ending."""
+        if line < 1 or line > len(self.starts):
+            return ""
+        start = self.starts[line - 1]
+        end = self.starts[line] if line < len(self.starts) else len(self.data)
+        return self.data[start:end].rstrip(b"\r\n").decode("utf-8", errors="replace")
