@@ -133,15 +133,33 @@ def enclosing_class(node: Node) -> Node | None:
     return None
 
 
+def call_function(call: Node) -> Node | None:
+    """The callee expression of a call or ``new``, wrappers removed.
+
+    tree-sitter-typescript parses ``await X.create<T>(…)`` as a call of
+    ``await X.create``; the ``await`` is looked through here."""
+    fn = unwrap(call.child_by_field_name("function") or call.child_by_field_name("constructor"))
+    if fn is not None and fn.type == "await_expression" and fn.named_children:
+        fn = unwrap(fn.named_children[0])
+    return fn
+
+
 def call_name(call: Node) -> str:
     """The callee text of a call, type arguments dropped: ``this.config.get``."""
-    fn = call.child_by_field_name("function")
-    return node_text(unwrap(fn))
+    return node_text(call_function(call))
+
+
+def call_receiver(call: Node) -> Node | None:
+    """``res`` in ``res.setHeader(…)``; None when the callee is not a member."""
+    fn = call_function(call)
+    if fn is None or fn.type != "member_expression":
+        return None
+    return unwrap(fn.child_by_field_name("object"))
 
 
 def member_name(call: Node) -> str:
     """The last name of a callee: ``sign`` for ``jwt.sign(...)``."""
-    fn = unwrap(call.child_by_field_name("function"))
+    fn = call_function(call)
     if fn is not None and fn.type == "member_expression":
         return node_text(fn.child_by_field_name("property"))
     return node_text(fn) if fn is not None and fn.type == "identifier" else ""
@@ -230,12 +248,14 @@ class Semantics:
                     self.reassigned.add(node_text(arg))
 
     def _index_import(self, node: Node) -> None:
-        source = node.child_by_field_name("source")
         clause = None
         for child in node.named_children:
             if child.type in ("import_clause", "import_require_clause"):
                 clause = child
-        if clause is None or source is None:
+        if clause is None:
+            return
+        source = node.child_by_field_name("source") or clause.child_by_field_name("source")
+        if source is None:
             return
         module = string_value(source)
         if clause.type == "import_require_clause":
@@ -324,8 +344,7 @@ class Semantics:
         ``cors()`` with ``import cors from 'cors'`` -> ('cors', 'default');
         ``jwt.sign()`` with a default or namespace import -> ('jsonwebtoken', 'sign');
         ``require('cors')()`` -> ('cors', 'default')."""
-        fn = unwrap(call.child_by_field_name("function") or call.child_by_field_name("constructor"))
-        return self.reference(fn)
+        return self.reference(call_function(call))
 
     def reference(self, node: Node | None) -> tuple[str, str] | None:
         """(module, name) an expression refers to, as ``callee`` does."""
@@ -688,7 +707,7 @@ class Semantics:
         )
 
     def _call(self, node: Node, depth: int) -> Value:
-        fn = unwrap(node.child_by_field_name("function"))
+        fn = call_function(node)
         if fn is not None and fn.type == "member_expression":
             method = node_text(fn.child_by_field_name("property"))
             receiver = node_text(unwrap(fn.child_by_field_name("object")))

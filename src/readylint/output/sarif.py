@@ -25,7 +25,9 @@ SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sar
 INFORMATION_URI = "https://github.com/readylint/readylint"
 MAX_RESULTS = 25_000  # GitHub code scanning's limit per run
 SRCROOT = "%SRCROOT%"
-_DROP_DEFAULTS = {"byte_offset", "char_offset", "rank", "rule_index", "newline_sequences", "kind"}
+_DROP_DEFAULTS = {
+    "byte_offset", "char_offset", "rank", "rule_index", "newline_sequences", "kind", "contents",
+}  # fmt: skip
 
 
 def _to_json(obj: Any) -> Any:

@@ -17,6 +17,7 @@ from readylint.rule import FileContext, Report, Rule
 from readylint.semantics import (
     Semantics,
     call_arguments,
+    call_receiver,
     enclosing_function,
     member_name,
     node_text,
@@ -76,7 +77,7 @@ class OpenCors(Rule):
                 )
             else:
                 yield from self._check_options(sem, args[0], missing_origin_is_open=True)
-        elif method == "create" and node_text(_receiver(call)) == "NestFactory" and len(args) > 1:
+        elif method == "create" and node_text(call_receiver(call)) == "NestFactory" and len(args) > 1:
             yield from self._check_nest_factory(sem, args[1])
         elif method == "register" and args and _is_member_call(call):
             plugin = sem.reference(args[0])
@@ -238,15 +239,7 @@ class OpenCors(Rule):
 
 
 def _is_member_call(call: Node) -> bool:
-    fn = unwrap(call.child_by_field_name("function"))
-    return fn is not None and fn.type == "member_expression"
-
-
-def _receiver(call: Node) -> Node | None:
-    fn = unwrap(call.child_by_field_name("function"))
-    if fn is None or fn.type != "member_expression":
-        return None
-    return unwrap(fn.child_by_field_name("object"))
+    return call_receiver(call) is not None
 
 
 def _anchored_at_end(pattern: str) -> bool:

@@ -1,0 +1,3 @@
+from readylint.cli import main
+
+main()
