@@ -21,7 +21,9 @@ from readylint.engine import RunResult, run, select_rules
 from readylint.findings import Finding
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ANNOTATION = re.compile(r"^\s*(?://|#|/\*|\*|\{/\*)\s*(expect|ok):\s*([A-Z]{3}\d{3}(?:[\s,]+[A-Z]{3}\d{3})*)")
+ANNOTATION = re.compile(
+    r"^\s*(?://|#|/\*|\*|\{/\*)\s*(expect|ok):\s*([A-Z]{3}\d{3}(?:[\s,]+[A-Z]{3}\d{3})*)"
+)
 
 
 def expected_findings(path: Path) -> Counter[tuple[int, str]]:
@@ -72,4 +74,6 @@ def fixture_files(kind: str = "rules") -> list[Path]:
 
 
 def describe(counter: Counter[tuple[int, str]]) -> str:
-    return ", ".join(f"{code}@{line}" + (f"x{n}" if n > 1 else "") for (line, code), n in sorted(counter.items()))
+    return ", ".join(
+        f"{code}@{line}" + (f"x{n}" if n > 1 else "") for (line, code), n in sorted(counter.items())
+    )

@@ -49,7 +49,7 @@ def test_exit_1_on_open_cors_and_0_on_clean(project: Path) -> None:
 
 
 def test_exit_2_on_bad_config_with_one_line_reason(project: Path) -> None:
-    (project / "readylint.toml").write_text("select = [\"SEC002\"]\nbogus = 1\n", encoding="utf-8")
+    (project / "readylint.toml").write_text('select = ["SEC002"]\nbogus = 1\n', encoding="utf-8")
     result = invoke("check", str(project / "src"))
     assert result.returncode == 2
     assert "readylint.toml" in result.stderr and "bogus" in result.stderr
@@ -100,7 +100,9 @@ def test_paths_are_the_same_from_a_subdirectory(project: Path) -> None:
 
 def test_output_file_and_github_format(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out" / "result.txt"
-    result = CliRunner().invoke(main, ["check", str(project / "src"), "--format", "github", "-o", str(out)])
+    result = CliRunner().invoke(
+        main, ["check", str(project / "src"), "--format", "github", "-o", str(out)]
+    )
     assert result.exit_code == 1
     line = out.read_text(encoding="utf-8").splitlines()[0]
     assert line.startswith("::error file=")
@@ -112,9 +114,12 @@ def test_rules_and_explain() -> None:
     listing = runner.invoke(main, ["rules"])
     assert listing.exit_code == 0 and "SEC002" in listing.output and "open-cors" in listing.output
     rows = json.loads(runner.invoke(main, ["rules", "--format", "json"]).output)
-    assert {"code": "SEC002", "name": "open-cors", "angle": "security", "level": "error"}.items() <= rows[
-        [r["code"] for r in rows].index("SEC002")
-    ].items()
+    assert {
+        "code": "SEC002",
+        "name": "open-cors",
+        "angle": "security",
+        "level": "error",
+    }.items() <= rows[[r["code"] for r in rows].index("SEC002")].items()
     explained = runner.invoke(main, ["explain", "sec002"])
     assert explained.exit_code == 0 and explained.output.startswith("# SEC002 open-cors")
 

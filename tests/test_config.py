@@ -69,7 +69,7 @@ def test_package_json_without_key_is_not_a_config(tmp_path: Path) -> None:
         ('max-file-size = "huge"', "key 'max-file-size'"),
         ('[levels]\nSEC002 = "fatal"', "key 'levels.SEC002'"),
         ('[levels]\nXYZ999 = "error"', "key 'levels.XYZ999'"),
-        ('[rules.SEC002]\nfoo = 1', "key 'rules.SEC002.foo'"),
+        ("[rules.SEC002]\nfoo = 1", "key 'rules.SEC002.foo'"),
         ('[per-file-ignores]\n"a/**" = ["BAD1"]', "key 'per-file-ignores.a/**'"),
         ("select = [", "invalid TOML"),
     ],

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from readylint.config import Config
-from readylint.docs import all_docs, docs_dir
-from readylint.engine import lint_bytes, build_settings, select_rules
 from readylint.discovery import Candidate
+from readylint.docs import all_docs, docs_dir
+from readylint.engine import build_settings, lint_bytes, select_rules
 from readylint.registry import all_rules
 
 RULES = all_rules()
@@ -50,3 +50,12 @@ def test_doc_sections_and_examples(rule) -> None:
     assert any(f.rule == rule.code for f in bad), f"{rule.code}: the bad example is not flagged"
     good = lint_snippet(doc.good_example)
     assert good == [], f"{rule.code}: the good example is flagged: {[f.message for f in good]}"
+
+
+def test_readme_rule_table_lists_every_rule() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- rules-table -->", 1)[1].split("<!-- /rules-table -->", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    listed = [tuple(cell.strip() for cell in row.strip("|").split("|")) for row in rows]
+    expected = [(r.code, r.name, r.angle, r.level.label) for r in RULES]
+    assert listed == expected, "update the README's rule table"

@@ -29,7 +29,9 @@ def test_example_reports_exactly_what_it_plants() -> None:
     ran = {r.code for r in result.rules_run}
     prefix = EXAMPLE.resolve().relative_to(result.project_root).as_posix() + "/"
     actual = Counter(
-        (f.path.removeprefix(prefix), f.span.line, f.rule) for f in result.findings if not f.suppressed
+        (f.path.removeprefix(prefix), f.span.line, f.rule)
+        for f in result.findings
+        if not f.suppressed
     )
     expected = Counter({k: n for k, n in planted().items() if k[2] in implemented and k[2] in ran})
     assert not [n for n in result.notifications if n.rule], result.notifications

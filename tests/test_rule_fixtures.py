@@ -5,8 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from harness import FIXTURES, actual_findings, describe, expected_findings, fixture_files, lint_directory
+from harness import (
+    FIXTURES,
+    actual_findings,
+    describe,
+    expected_findings,
+    fixture_files,
+    lint_directory,
+)
 
 RULE_FIXTURES = fixture_files("rules")
 
@@ -16,7 +22,9 @@ def _rel(path: Path, result_root: Path) -> str:
 
 
 @pytest.mark.parametrize(
-    "fixture", RULE_FIXTURES, ids=[p.relative_to(FIXTURES / "rules").as_posix() for p in RULE_FIXTURES]
+    "fixture",
+    RULE_FIXTURES,
+    ids=[p.relative_to(FIXTURES / "rules").as_posix() for p in RULE_FIXTURES],
 )
 def test_fixture(fixture: Path) -> None:
     directory = FIXTURES / "rules" / fixture.relative_to(FIXTURES / "rules").parts[0]
@@ -45,6 +53,8 @@ def test_every_file_rule_has_fixtures() -> None:
         folder = FIXTURES / "rules" / rule.code
         assert folder.is_dir() and any(folder.iterdir()), f"{rule.code} has no fixtures"
         flagged = sum(
-            1 for f in folder.rglob("*") if f.is_file() and any(code == rule.code for (_, code) in expected_findings(f))
+            1
+            for f in folder.rglob("*")
+            if f.is_file() and any(code == rule.code for (_, code) in expected_findings(f))
         )
         assert flagged, f"{rule.code} fixtures expect no finding"

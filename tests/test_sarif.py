@@ -30,21 +30,27 @@ def sarif_for(*args: str) -> dict:
     return json.loads(result.output)
 
 
-@pytest.mark.parametrize("schema", ["sarif-schema-2.1.0.oasis.json", "sarif-schema-2.1.0.github.json"])
+@pytest.mark.parametrize(
+    "schema", ["sarif-schema-2.1.0.oasis.json", "sarif-schema-2.1.0.github.json"]
+)
 def test_example_sarif_validates(schema: str) -> None:
     document = sarif_for(str(EXAMPLE), "--category", "readylint")
     assert document["runs"][0]["results"], "the example should produce findings"
     validate(document, schema)
 
 
-@pytest.mark.parametrize("schema", ["sarif-schema-2.1.0.oasis.json", "sarif-schema-2.1.0.github.json"])
+@pytest.mark.parametrize(
+    "schema", ["sarif-schema-2.1.0.oasis.json", "sarif-schema-2.1.0.github.json"]
+)
 def test_awkward_paths_are_percent_encoded(tmp_path: Path, schema: str) -> None:
     folder = tmp_path / "my app #2"
     folder.mkdir()
     (folder / "serv er.js").write_text("const cors = require('cors');\ncors();\n", encoding="utf-8")
     (folder / "bad.js").write_bytes(b"const a = '\xfa\x80 not utf8';\n")
     document = sarif_for(str(folder))
-    uri = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    uri = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"][
+        "uri"
+    ]
     assert " " not in uri and "#" not in uri and uri.endswith("my%20app%20%232/serv%20er.js")
     notes = document["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert any("bad.js" in n["message"]["text"] for n in notes)
@@ -70,12 +76,18 @@ def test_run_shape_for_github() -> None:
         assert result["partialFingerprints"]["readylintFingerprint/v1"]
         region = result["locations"][0]["physicalLocation"]["region"]
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
-        assert not result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("/")
+        assert not result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith(
+            "/"
+        )
 
 
 def test_utf16_columns_in_sarif_and_characters_in_json(tmp_path: Path) -> None:
-    (tmp_path / "a.js").write_text("const cors = require('cors'); /* 😀 */ cors();\n", encoding="utf-8")
+    (tmp_path / "a.js").write_text(
+        "const cors = require('cors'); /* 😀 */ cors();\n", encoding="utf-8"
+    )
     sarif = sarif_for(str(tmp_path / "a.js"))
     region = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
-    data = json.loads(CliRunner().invoke(main, ["check", str(tmp_path / "a.js"), "--format", "json"]).output)
+    data = json.loads(
+        CliRunner().invoke(main, ["check", str(tmp_path / "a.js"), "--format", "json"]).output
+    )
     assert region["startColumn"] == data["findings"][0]["column"] + 1

@@ -6,7 +6,20 @@ import pytest
 
 from readylint import parsing, queries
 from readylint.semantics import Semantics, node_text
-from readylint.values import Arr, Bool, Choice, ConfigRead, EnvRead, Func, Num, Obj, Regex, Str, Template, Unknown
+from readylint.values import (
+    Arr,
+    Bool,
+    Choice,
+    ConfigRead,
+    EnvRead,
+    Func,
+    Num,
+    Obj,
+    Regex,
+    Str,
+    Template,
+    Unknown,
+)
 
 
 def analyse(code: str, language: str = "typescript") -> tuple[Semantics, dict]:
@@ -47,7 +60,9 @@ def test_reassigned_let_is_unknown_but_single_assignment_is_followed() -> None:
 
 def test_scopes_and_parameters_shadow() -> None:
     assert isinstance(value_of("const a = 'x'; function f(a) { probe(a) }"), Unknown)
-    assert value_of("const a = 'x'; function f() { const a = 'inner'; probe(a) }") == Str(None, "inner")
+    assert value_of("const a = 'x'; function f() { const a = 'inner'; probe(a) }") == Str(
+        None, "inner"
+    )
     assert value_of("const a = 'outer'; function f() { probe(a) }") == Str(None, "outer")
 
 
@@ -57,7 +72,9 @@ def test_env_reads_and_fallbacks() -> None:
     env = value_of("const S = process.env['JWT_SECRET'] ?? 'dev'; probe(S)")
     assert isinstance(env, EnvRead) and env.fallback == Str(None, "dev")
     env = value_of("const { JWT_SECRET = 'dflt' } = process.env; probe(JWT_SECRET)")
-    assert isinstance(env, EnvRead) and env.name == "JWT_SECRET" and env.fallback == Str(None, "dflt")
+    assert (
+        isinstance(env, EnvRead) and env.name == "JWT_SECRET" and env.fallback == Str(None, "dflt")
+    )
 
 
 def test_config_reads() -> None:
@@ -90,7 +107,9 @@ def test_class_fields_and_constructor_assignments() -> None:
     }"""
     assert value_of(code) == Str(None, "field")
     assert value_of(code, target="probe2") == Str(None, "ctor")
-    reassigned = "class A { constructor() { this.x = 'a' } set() { this.x = 'b' } run() { probe(this.x) } }"
+    reassigned = (
+        "class A { constructor() { this.x = 'a' } set() { this.x = 'b' } run() { probe(this.x) } }"
+    )
     assert isinstance(value_of(reassigned), Unknown)
 
 
@@ -103,7 +122,11 @@ def test_choice_functions_and_unknowns() -> None:
 
 
 def test_deep_nesting_is_unknown_not_a_crash() -> None:
-    code = "const a0 = 'x';" + "".join(f"const a{i} = a{i - 1};" for i in range(1, 120)) + "probe(a119)"
+    code = (
+        "const a0 = 'x';"
+        + "".join(f"const a{i} = a{i - 1};" for i in range(1, 120))
+        + "probe(a119)"
+    )
     assert isinstance(value_of(code), Unknown)
     deep = "probe(" + "(" * 3000 + "'x'" + ")" * 3000 + ")"
     value_of(deep)  # must not raise RecursionError

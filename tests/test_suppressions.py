@@ -14,12 +14,16 @@ OPEN = "app.use(cors());"
 
 def lint(tmp_path: Path, body: str, *extra: str) -> tuple[int, dict]:
     (tmp_path / "app.js").write_text("const cors = require('cors');\n" + body, encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", str(tmp_path / "app.js"), "--format", "json", *extra])
+    result = CliRunner().invoke(
+        main, ["check", str(tmp_path / "app.js"), "--format", "json", *extra]
+    )
     return result.exit_code, json.loads(result.output)
 
 
 def test_disable_next_line(tmp_path: Path) -> None:
-    code, out = lint(tmp_path, f"// readylint-disable-next-line SEC002 -- internal tool\n{OPEN}\n{OPEN}\n")
+    code, out = lint(
+        tmp_path, f"// readylint-disable-next-line SEC002 -- internal tool\n{OPEN}\n{OPEN}\n"
+    )
     assert code == 1
     assert [f["line"] for f in out["findings"]] == [4]
     assert out["summary"]["suppressed"] == 1
@@ -31,7 +35,7 @@ def test_disable_line_and_prefix(tmp_path: Path) -> None:
 
 
 def test_disable_file_and_blocks(tmp_path: Path) -> None:
-    code, out = lint(tmp_path, f"/* readylint-disable-file SEC002 */\n{OPEN}\n")
+    code, _ = lint(tmp_path, f"/* readylint-disable-file SEC002 */\n{OPEN}\n")
     assert code == 0
     body = f"// readylint-disable SEC002\n{OPEN}\n// readylint-enable SEC002\n{OPEN}\n"
     code, out = lint(tmp_path, body)
@@ -45,7 +49,7 @@ def test_disable_without_codes_is_ignored_with_a_notification(tmp_path: Path) ->
 
 
 def test_other_codes_do_not_suppress_and_unused_disables_are_reported(tmp_path: Path) -> None:
-    code, out = lint(
+    _, out = lint(
         tmp_path,
         f"// readylint-disable-next-line SEC003\n{OPEN}\n",
         "--report-unused-disables",

@@ -156,7 +156,9 @@ def exit_code(result: RunResult, fail_on: str, report_unused_disables: bool = Fa
         return EXIT_OK
     threshold = Level.parse(fail_on)
     failing = any(f.level >= threshold for f in visible(result))
-    unused = report_unused_disables and any(n.rule == "unused-disable" for n in result.notifications)
+    unused = report_unused_disables and any(
+        n.rule == "unused-disable" for n in result.notifications
+    )
     return EXIT_FINDINGS if failing or unused else EXIT_OK
 
 
@@ -180,7 +182,9 @@ def list_rules(output_format: str) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     for r in rules:
-        click.echo(f"{r.code}  {r.name:<32} {r.angle:<15} {r.level.label:<8} {r.scope:<8} {r.summary}")
+        click.echo(
+            f"{r.code}  {r.name:<32} {r.angle:<15} {r.level.label:<8} {r.scope:<8} {r.summary}"
+        )
 
 
 @main.command()

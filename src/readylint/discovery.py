@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,12 +100,12 @@ def _relative(path: Path, base: Path) -> str:
 class _IgnoreStack:
     """The .gitignore specs in force for a directory, nearest last."""
 
-    def __init__(self, exclude: pathspec.PathSpec | None, exclude_base: Path) -> None:
+    def __init__(self, exclude: pathspec.GitIgnoreSpec | None, exclude_base: Path) -> None:
         self.exclude = exclude
         self.exclude_base = exclude_base
 
     @staticmethod
-    def load(directory: Path) -> pathspec.PathSpec | None:
+    def load(directory: Path) -> pathspec.GitIgnoreSpec | None:
         gitignore = directory / ".gitignore"
         try:
             lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -113,7 +114,7 @@ class _IgnoreStack:
         return pathspec.GitIgnoreSpec.from_lines(lines)
 
     def ignored(
-        self, path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec]]
+        self, path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]
     ) -> bool:
         for base, spec in specs:
             rel = _relative(path, base) + ("/" if is_dir else "")
@@ -139,7 +140,9 @@ def discover(
     first = paths[0] if paths else Path(".")
     root = project_root_for(first.resolve())
     top = git_toplevel(first.resolve())
-    tracked_env = {(top / p).resolve().as_posix() for p in git_tracked_env_files(top)} if top else set()
+    tracked_env = (
+        {(top / p).resolve().as_posix() for p in git_tracked_env_files(top)} if top else set()
+    )
     exclude_spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
     ignores = _IgnoreStack(exclude_spec, (exclude_base or root).resolve())
     files: dict[str, Candidate] = {}
@@ -169,12 +172,10 @@ def _committed_explicit(absolute: Path, top: Path | None, tracked_env: set[str])
     if absolute.resolve().as_posix() in tracked_env:
         return True
     specs = _specs_above(absolute.parent, top)
-    return not any(
-        spec.match_file(_relative(absolute, base)) for base, spec in specs
-    )
+    return not any(spec.match_file(_relative(absolute, base)) for base, spec in specs)
 
 
-def _specs_above(directory: Path, top: Path) -> list[tuple[Path, pathspec.PathSpec]]:
+def _specs_above(directory: Path, top: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
     specs = []
     current = directory.resolve()
     chain = [current, *current.parents]
@@ -193,9 +194,9 @@ def _walk(
     top: Path | None,
     ignores: _IgnoreStack,
     tracked_env: set[str],
-):  # type: ignore[no-untyped-def]
+) -> Iterator[Candidate]:
     initial_specs = _specs_above(start.parent, top) if top is not None and start != top else []
-    stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(start, initial_specs)]
+    stack: list[tuple[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]]] = [(start, initial_specs)]
     while stack:
         directory, specs = stack.pop()
         own = _IgnoreStack.load(directory)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
+from tree_sitter import Node, Tree
 
 from readylint import parsing, queries
 from readylint.config import Config
@@ -41,7 +42,9 @@ class Settings:
 
     rules: list[Rule]
     config: Config
-    per_file_ignores: list[tuple[pathspec.PathSpec, tuple[str, ...]]] = field(default_factory=list)
+    per_file_ignores: list[tuple[pathspec.GitIgnoreSpec, tuple[str, ...]]] = field(
+        default_factory=list
+    )
     report_unused_disables: bool = False
 
     def levels_for(self, rule: Rule) -> Level | None:
@@ -94,7 +97,7 @@ def file_kind(language: str | None) -> str | None:
     return language
 
 
-def parse_best(source: SourceFile) -> tuple[object, str]:
+def parse_best(source: SourceFile) -> tuple[Tree, str]:
     """Parse with the grammar the extension names; a ``.js`` file that only
     parses as TypeScript (it happens) is parsed as TypeScript."""
     assert source.language is not None
@@ -153,9 +156,7 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     raw = normalise_encoding(raw)
     problem = decode_problem(raw)
     if problem is not None:
-        result.notifications.append(
-            Notification(f"cannot decode file: {problem}", candidate.path)
-        )
+        result.notifications.append(Notification(f"cannot decode file: {problem}", candidate.path))
         return result
     source = SourceFile.from_bytes(candidate.path, raw, candidate.lint_relative)
     kind = file_kind(source.language)
@@ -173,11 +174,11 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     active = [rule for rule in rules if rule.wants(source.data)]
     if not active:
         return result
-    tree = None
-    captures: dict[str, list[object]] = {}
+    tree: Tree | None = None
+    captures: dict[str, list[Node]] = {}
     if kind == "js":
         tree, language = parse_best(source)
-        if tree.root_node.has_error:  # type: ignore[attr-defined]
+        if tree.root_node.has_error:
             result.notifications.append(
                 Notification(
                     "syntax errors: the file was only partly parsed; findings may be incomplete",
@@ -186,13 +187,13 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
                 )
             )
         names = sorted({*queries.SEMANTIC_CAPTURES, *(c for r in active for c in r.captures)})
-        captures = queries.run(language, tuple(names), tree.root_node)  # type: ignore[attr-defined,arg-type]
+        captures = queries.run(language, tuple(names), tree.root_node)
     reports: list[tuple[Rule, Report]] = []
     for rule in active:
         ctx = FileContext(
             source,
-            tree,  # type: ignore[arg-type]
-            captures,  # type: ignore[arg-type]
+            tree,
+            captures,
             is_test,
             candidate.committed,
             settings.config.options_for(rule.code),
@@ -210,7 +211,9 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
             )
     reports = _drop_superseded(reports)
     result.findings = _to_findings(reports, source, settings)
-    suppressions = parse_suppressions([source.line_text(i) for i in range(1, source.line_count() + 1)])
+    suppressions = parse_suppressions(
+        [source.line_text(i) for i in range(1, source.line_count() + 1)]
+    )
     suppressions.apply(result.findings)
     result.notifications.extend(_suppression_notes(suppressions, candidate.path, settings))
     return result
@@ -332,7 +335,9 @@ def run(
     found: Discovery = discover(paths, config.exclude, exclude_base, force_exclude)
     settings = build_settings(config, rules, report_unused_disables)
     findings: list[Finding] = []
-    notifications = [Notification(f"path does not exist: {p}", p, level="error") for p in found.missing]
+    notifications = [
+        Notification(f"path does not exist: {p}", p, level="error") for p in found.missing
+    ]
     lines = files = 0
     for candidate in found.files:
         file_result = lint_file(candidate, settings)

@@ -78,7 +78,10 @@ def function_reads(function: Node, name: str) -> bool:
         return False
     if body.type == "identifier":
         return node_text(body) == name
-    return any(n.type in ("identifier", "shorthand_property_identifier") and node_text(n) == name for n in descendants(body))
+    return any(
+        n.type in ("identifier", "shorthand_property_identifier") and node_text(n) == name
+        for n in descendants(body)
+    )
 
 
 def first_parameter_name(function: Node) -> str | None:
@@ -126,12 +129,8 @@ def is_checked_in_function(node: Node, names: set[str]) -> bool:
 def _mentioned(node: Node) -> set[str]:
     """Identifiers and property names mentioned in an expression."""
     names = identifiers_in(node)
-    names.update(
-        node_text(n) for n in descendants(node) if n.type == "property_identifier"
-    )
-    names.update(
-        node_text(n)[1:-1].lower() for n in descendants(node) if n.type == "string"
-    )
+    names.update(node_text(n) for n in descendants(node) if n.type == "property_identifier")
+    names.update(node_text(n)[1:-1].lower() for n in descendants(node) if n.type == "string")
     return names
 
 

@@ -276,9 +276,7 @@ class Semantics:
                         continue
                     name = spec.child_by_field_name("name")
                     alias = spec.child_by_field_name("alias") or name
-                    self.imports[node_text(alias)] = ImportBinding(
-                        module, node_text(name), node
-                    )
+                    self.imports[node_text(alias)] = ImportBinding(module, node_text(name), node)
 
     def _index_declarator(self, node: Node) -> None:
         name = node.child_by_field_name("name")
@@ -374,8 +372,8 @@ class Semantics:
                     if name in pattern_names(param):
                         return True
             elif parent.type == "catch_clause":
-                param = parent.child_by_field_name("parameter")
-                if param is not None and name in pattern_names(param):
+                caught = parent.child_by_field_name("parameter")
+                if caught is not None and name in pattern_names(caught):
                     return True
         return False
 
@@ -386,7 +384,7 @@ class Semantics:
         candidates = self.declarators.get(name)
         if not candidates:
             return None
-        scopes = {}
+        scopes: dict[int, list[Node]] = {}
         for decl in candidates:
             scope = self._scope_of(decl)
             scopes.setdefault(scope.id if scope is not None else -1, []).append(decl)
@@ -631,9 +629,7 @@ class Semantics:
         found: list[Node] = []
         for member in body.named_children:
             if member.type in ("public_field_definition", "field_definition"):
-                name = member.child_by_field_name("name") or member.child_by_field_name(
-                    "property"
-                )
+                name = member.child_by_field_name("name") or member.child_by_field_name("property")
                 if node_text(name) == prop and member.child_by_field_name("value") is not None:
                     found.append(member.child_by_field_name("value"))  # type: ignore[arg-type]
             elif member.type == "method_definition":

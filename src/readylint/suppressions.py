@@ -83,7 +83,9 @@ def parse(lines: list[str]) -> Suppressions:
                 result.malformed.append(index)
                 continue
             if kind == "disable-next-line":
-                result.directives.append(Directive(kind, index, codes, reason, index + 1, index + 1))
+                result.directives.append(
+                    Directive(kind, index, codes, reason, index + 1, index + 1)
+                )
             elif kind == "disable-line":
                 result.directives.append(Directive(kind, index, codes, reason, index, index))
             elif kind == "disable-file":

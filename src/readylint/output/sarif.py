@@ -21,7 +21,9 @@ from readylint.engine import RunResult
 from readylint.findings import Finding
 from readylint.rule import Rule
 
-SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 INFORMATION_URI = "https://github.com/readylint/readylint"
 MAX_RESULTS = 25_000  # GitHub code scanning's limit per run
 SRCROOT = "%SRCROOT%"

@@ -60,7 +60,9 @@ def render(
         if not quiet:
             out.extend(_frame(f, line_text, colour))
             for related in f.related:
-                out.append(f"   = {f.path}:{related.span.line}:{related.span.col}: {related.message}")
+                out.append(
+                    f"   = {f.path}:{related.span.line}:{related.span.col}: {related.message}"
+                )
             out.append("")
     for n in result.notifications:
         where = f"{n.path}: " if n.path else ""

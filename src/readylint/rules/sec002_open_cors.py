@@ -63,8 +63,7 @@ class OpenCors(Rule):
             if not args:
                 yield Report(
                     call,
-                    "cors() is called without options, so every origin may call this API; "
-                    + FIX,
+                    "cors() is called without options, so every origin may call this API; " + FIX,
                 )
             else:
                 yield from self._check_options(sem, args[0], missing_origin_is_open=True)
@@ -77,7 +76,9 @@ class OpenCors(Rule):
                 )
             else:
                 yield from self._check_options(sem, args[0], missing_origin_is_open=True)
-        elif method == "create" and node_text(call_receiver(call)) == "NestFactory" and len(args) > 1:
+        elif (
+            method == "create" and node_text(call_receiver(call)) == "NestFactory" and len(args) > 1
+        ):
             yield from self._check_nest_factory(sem, args[1])
         elif method == "register" and args and _is_member_call(call):
             plugin = sem.reference(args[0])

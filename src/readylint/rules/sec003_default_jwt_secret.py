@@ -14,6 +14,7 @@ from readylint.semantics import (
     Semantics,
     call_arguments,
     call_name,
+    call_receiver,
     member_name,
     node_text,
     string_value,
@@ -161,6 +162,12 @@ class DefaultJwtSecret(Rule):
     # -- literal secrets passed to JWT libraries ---------------------------------
 
     def _check_call(self, sem: Semantics, call: Node, imports_jose: bool) -> Iterator[Report]:
+        read = sem.value(call)
+        if isinstance(read, ConfigRead) and is_secret_name(read.key):
+            if _is_literal_secret(read.fallback):
+                assert read.fallback is not None
+                yield _fallback_report(read.key, read.fallback)
+            return
         callee = sem.callee(call)
         args = call_arguments(call)
         method = member_name(call)
@@ -182,9 +189,8 @@ class DefaultJwtSecret(Rule):
             if JWT_SERVICE.search(receiver):
                 yield from self._option_sink(sem, args[1], "secret", f"JwtService.{method}()")
         elif imports_jose and method == "encode" and args:
-            fn = unwrap(call.child_by_field_name("function"))
-            receiver = unwrap(fn.child_by_field_name("object")) if fn is not None else None
-            if receiver is not None and node_text(receiver).startswith("new TextEncoder"):
+            encoder = call_receiver(call)
+            if encoder is not None and node_text(encoder).startswith("new TextEncoder"):
                 yield from self._literal_sink(sem, args[0], "the jose key")
 
     def _option_sink(self, sem: Semantics, node: Node, key: str, where: str) -> Iterator[Report]:
@@ -317,7 +323,11 @@ def _schema_default(sem: Semantics, node: Node) -> Value | None:
                 return options.get("default")
             return None
         fn = unwrap(current.child_by_field_name("function"))
-        current = fn.child_by_field_name("object") if fn is not None and fn.type == "member_expression" else None
+        current = (
+            fn.child_by_field_name("object")
+            if fn is not None and fn.type == "member_expression"
+            else None
+        )
     return None
 
 
