@@ -197,6 +197,7 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
             is_test,
             candidate.committed,
             settings.config.options_for(rule.code),
+            include_tests=settings.config.include_tests,
         )
         try:
             reports.extend((rule, report) for report in rule.check(ctx))

@@ -73,6 +73,8 @@ class FileContext:
     is_test: bool
     git_tracked: bool | None = None  # for .env files: None when unknown (no git)
     options: dict[str, Any] = field(default_factory=dict)
+    # the config's include-tests, for rules that run on tests but check them less
+    include_tests: bool = False
 
     @cached_property
     def semantics(self) -> Semantics:
