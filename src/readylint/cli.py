@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -83,8 +84,14 @@ def main() -> None:
 @click.option("--ignore", help="Codes or prefixes to leave out.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path))
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None, help="Default: error.")
-@click.option("--baseline", type=click.Path(path_type=Path), hidden=True)
-@click.option("--write-baseline", type=click.Path(path_type=Path), hidden=True)
+@click.option(
+    "--baseline", type=click.Path(path_type=Path), help="Report only findings not in this file."
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path),
+    help="Record the current findings in this file and exit 0.",
+)
 @click.option("--category", help="SARIF automationDetails.id (GitHub code scanning category).")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named explicitly.")
 @click.option("--report-unused-disables", is_flag=True)
@@ -119,12 +126,16 @@ def check(
     debug: bool,
 ) -> None:
     """Lint PATHS (default: the current directory)."""
-    if baseline or write_baseline:
-        raise UsageProblem("--baseline/--write-baseline are not available in this version yet")
+    known = _load_baseline(baseline) if baseline is not None and write_baseline is None else None
     targets = list(paths) or [Path(".")]
     config = load_config(config_path, targets[0])
     rules = select_rules(config, _codes(select), _codes(extend_select), _codes(ignore))
     result = run(targets, config, rules, force_exclude, report_unused_disables)
+    if write_baseline is not None:
+        _write_baseline(write_baseline, result, quiet)
+        sys.exit(EXIT_OK)
+    if known is not None and baseline is not None:
+        result = _without_baseline(result, known, baseline, quiet)
     render = formatter(output_format)
     to_terminal = output is None and output_format == "text"
     text = render(
@@ -143,6 +154,32 @@ def check(
     else:
         click.echo(text, nl=False)
     sys.exit(exit_code(result, fail_on or config.fail_on, report_unused_disables))
+
+
+def _load_baseline(path: Path) -> Counter[str]:
+    from readylint.baseline import BaselineError, load
+
+    try:
+        return load(path)
+    except BaselineError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _write_baseline(path: Path, result: RunResult, quiet: bool) -> None:
+    from readylint.baseline import write
+
+    count = write(path, result.findings)
+    if not quiet:
+        click.echo(f"readylint: wrote {count} finding(s) to the baseline {path}", err=True)
+
+
+def _without_baseline(result: RunResult, known: Counter[str], path: Path, quiet: bool) -> RunResult:
+    from readylint.baseline import apply
+
+    result, absorbed = apply(result, known)
+    if absorbed and not quiet:
+        click.echo(f"readylint: {absorbed} finding(s) in the baseline {path} not shown", err=True)
+    return result
 
 
 def _summary(result: RunResult) -> str:
