@@ -16,7 +16,7 @@ from pathlib import Path
 import pathspec
 from tree_sitter import Node, Tree
 
-from readylint import parsing, queries
+from readylint import facts, parsing, queries
 from readylint.config import Config
 from readylint.discovery import Candidate, Discovery, discover
 from readylint.findings import (
@@ -29,8 +29,9 @@ from readylint.findings import (
     redact,
     secret_digest,
 )
+from readylint.project import ProjectReport
 from readylint.registry import all_rules, matches
-from readylint.rule import FileContext, Report, Rule, is_test_path
+from readylint.rule import FileContext, ProjectContext, Report, Rule, is_test_path
 from readylint.source import SourceFile
 from readylint.suppressions import Suppressions
 from readylint.suppressions import parse as parse_suppressions
@@ -46,6 +47,7 @@ class Settings:
         default_factory=list
     )
     report_unused_disables: bool = False
+    fact_extractors: tuple[str, ...] = ()  # what the enabled project rules read
 
     def levels_for(self, rule: Rule) -> Level | None:
         return self.config.levels.get(rule.code)
@@ -58,6 +60,7 @@ class FileResult:
     notifications: list[Notification] = field(default_factory=list)
     lines: int = 0
     linted: bool = False
+    facts: facts.FileFacts = field(default_factory=dict)
 
 
 @dataclass
@@ -172,7 +175,8 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     result.lines = source.line_count()
     result.linted = True
     active = [rule for rule in rules if rule.wants(source.data)]
-    if not active:
+    extractors = settings.fact_extractors if kind == "js" else ()
+    if not active and not extractors:
         return result
     tree: Tree | None = None
     captures: dict[str, list[Node]] = {}
@@ -186,8 +190,26 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
                     level="note",
                 )
             )
-        names = sorted({*queries.SEMANTIC_CAPTURES, *(c for r in active for c in r.captures)})
+        names = sorted(
+            {
+                *queries.SEMANTIC_CAPTURES,
+                *(c for r in active for c in r.captures),
+                *facts.extractor_captures(extractors),
+            }
+        )
         captures = queries.run(language, tuple(names), tree.root_node)
+    if extractors:
+        try:
+            result.facts = _extract_facts(source, tree, captures, is_test, extractors)
+        except Exception as exc:  # a facts bug costs this file's facts, nothing else
+            result.notifications.append(
+                Notification(
+                    f"fact extraction failed on this file: {exc.__class__.__name__}: {exc}",
+                    candidate.path,
+                    rule="facts",
+                    level="error",
+                )
+            )
     reports: list[tuple[Rule, Report]] = []
     for rule in active:
         ctx = FileContext(
@@ -218,6 +240,18 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     suppressions.apply(result.findings)
     result.notifications.extend(_suppression_notes(suppressions, candidate.path, settings))
     return result
+
+
+def _extract_facts(
+    source: SourceFile,
+    tree: Tree | None,
+    captures: dict[str, list[Node]],
+    is_test: bool,
+    extractors: tuple[str, ...],
+) -> facts.FileFacts:
+    ctx = FileContext(source, tree, captures, is_test)
+    placer = facts.Placer(source.path, lambda start, end: _span(source, start, end))
+    return facts.extract(extractors, ctx, placer)
 
 
 def _ignored_for_path(code: str, path: str, settings: Settings) -> bool:
@@ -335,18 +369,29 @@ def run(
     exclude_base = config.path.parent if config.path is not None else None
     found: Discovery = discover(paths, config.exclude, exclude_base, force_exclude)
     settings = build_settings(config, rules, report_unused_disables)
+    project_rules = [r for r in rules if r.scope == "project"] if found.directories_given else []
+    settings.fact_extractors = tuple(sorted({name for r in project_rules for name in r.facts}))
     findings: list[Finding] = []
     notifications = [
         Notification(f"path does not exist: {p}", p, level="error") for p in found.missing
     ]
+    project = facts.ProjectFacts()
     lines = files = 0
     for candidate in found.files:
         file_result = lint_file(candidate, settings)
         findings.extend(file_result.findings)
         notifications.extend(file_result.notifications)
+        project.add(candidate.path, file_result.facts)
         if file_result.linted:
             files += 1
             lines += file_result.lines
+    if project_rules:
+        by_path = {c.path: c for c in found.files}
+        project_findings, project_notes = run_project_rules(
+            project_rules, project, settings, by_path
+        )
+        findings.extend(project_findings)
+        notifications.extend(project_notes)
     findings.sort(key=lambda f: f.sort_key)
     ran = [r for r in rules if r.scope == "file" or found.directories_given]
     return RunResult(
@@ -359,3 +404,88 @@ def run(
         time.perf_counter() - started,
         found.directories_given,
     )
+
+
+def run_project_rules(
+    rules: list[Rule],
+    project: facts.ProjectFacts,
+    settings: Settings,
+    candidates: dict[str, Candidate],
+) -> tuple[list[Finding], list[Notification]]:
+    """The project pass: rules read merged facts; findings get the same treatment
+    as file findings (per-file ignores, levels, suppressions, fingerprints)."""
+    notes: list[Notification] = []
+    by_file: dict[str, list[tuple[Rule, ProjectReport]]] = {}
+    for rule in rules:
+        ctx = ProjectContext(
+            project, settings.config.options_for(rule.code), settings.config.options_for
+        )
+        try:
+            reports = list(rule.check_project(ctx))
+        except Exception as exc:  # one broken project rule must not cost the others
+            notes.append(
+                Notification(
+                    f"rule {rule.code} failed: {exc.__class__.__name__}: {exc}",
+                    rule=rule.code,
+                    level="error",
+                )
+            )
+            continue
+        for report in reports:
+            path = report.place["path"]
+            if not _ignored_for_path(rule.code, path, settings):
+                by_file.setdefault(path, []).append((rule, report))
+    findings: list[Finding] = []
+    for path, file_reports in by_file.items():
+        lines = _read_lines(candidates.get(path))
+        file_findings = _project_findings(path, file_reports, lines, settings)
+        suppressions = parse_suppressions(lines)
+        suppressions.apply(file_findings)
+        findings.extend(file_findings)
+    return findings, notes
+
+
+def _read_lines(candidate: Candidate | None) -> list[str]:
+    if candidate is None:
+        return []
+    try:
+        raw = normalise_encoding(candidate.absolute.read_bytes())
+    except OSError:
+        return []
+    source = SourceFile.from_bytes(candidate.path, raw)
+    return [source.line_text(i) for i in range(1, source.line_count() + 1)]
+
+
+def _project_findings(
+    path: str,
+    reports: list[tuple[Rule, ProjectReport]],
+    lines: list[str],
+    settings: Settings,
+) -> list[Finding]:
+    findings: list[Finding] = []
+    seen: set[tuple[str, int, int]] = set()
+    raw_lines: dict[int, str] = {}
+    for rule, report in reports:
+        place = report.place
+        key = (rule.code, place["line"], place["col"])
+        if key in seen:  # identical findings (same rule, same place) are reported once
+            continue
+        seen.add(key)
+        line = lines[place["line"] - 1] if 0 < place["line"] <= len(lines) else ""
+        raw_lines[place["line"]] = line
+        span = Span(
+            place["line"], place["col"], place["col16"],
+            place["end_line"], place["end_col"], place["end_col16"],
+        )  # fmt: skip
+        findings.append(
+            Finding(
+                rule=rule.code,
+                level=settings.levels_for(rule) or report.level or rule.level,
+                path=path,
+                span=span,
+                message=report.message,
+                source_line=line,
+            )
+        )
+    assign_fingerprints(findings, raw_lines)
+    return findings

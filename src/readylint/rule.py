@@ -10,7 +10,7 @@ options) and yields ``Report``s. Rules know nothing about output formats.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePosixPath
@@ -22,6 +22,8 @@ from readylint.semantics import Semantics, node_text
 if TYPE_CHECKING:
     from tree_sitter import Node, Tree
 
+    from readylint.facts import ProjectFacts
+    from readylint.project import ProjectReport
     from readylint.source import SourceFile
 
 ANGLES = ("security", "infrastructure", "operations", "data", "compliance")
@@ -94,6 +96,15 @@ class FileContext:
             yield from self.captures.get(name, ())
 
 
+@dataclass
+class ProjectContext:
+    """What a project rule receives: the merged facts and the rules' options."""
+
+    facts: ProjectFacts
+    options: dict[str, Any]
+    options_of: Callable[[str], dict[str, Any]]
+
+
 class Rule:
     """Base class; subclasses set the metadata and implement ``check``."""
 
@@ -114,7 +125,13 @@ class Rule:
     needles: ClassVar[tuple[bytes, ...]] = ()
     options: ClassVar[tuple[Option, ...]] = ()
 
+    # project rules: the fact extractors they read (see readylint.facts)
+    facts: ClassVar[tuple[str, ...]] = ()
+
     def check(self, ctx: FileContext) -> Iterable[Report]:
+        raise NotImplementedError
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[ProjectReport]:
         raise NotImplementedError
 
     @classmethod
