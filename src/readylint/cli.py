@@ -232,3 +232,14 @@ def explain(code: str) -> None:
     if doc is None:
         _fail(f"unknown rule: {code}")
     click.echo(doc.markdown.rstrip("\n"))
+
+
+@main.command()
+@click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only way).")
+def lsp(stdio: bool) -> None:
+    """Start the language server over stdio (editors: see docs/editors.md)."""
+    try:  # pygls is optional: `check` must work without it
+        from readylint.lsp import serve
+    except ImportError as exc:
+        _fail(f"the language server needs pygls: pip install 'readylint[lsp]' ({exc})")
+    serve()
