@@ -175,7 +175,9 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     result.lines = source.line_count()
     result.linted = True
     active = [rule for rule in rules if rule.wants(source.data)]
-    extractors = settings.fact_extractors if kind == "js" else ()
+    # applications made in tests (supertest setups, fixtures) are not the project's
+    wants_facts = kind == "js" and (not is_test or settings.config.include_tests)
+    extractors = settings.fact_extractors if wants_facts else ()
     if not active and not extractors:
         return result
     tree: Tree | None = None
@@ -234,12 +236,17 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
             )
     reports = _drop_superseded(reports)
     result.findings = _to_findings(reports, source, settings)
-    suppressions = parse_suppressions(
-        [source.line_text(i) for i in range(1, source.line_count() + 1)]
-    )
+    suppressions = parse_suppressions(_directive_lines(source))
     suppressions.apply(result.findings)
     result.notifications.extend(_suppression_notes(suppressions, candidate.path, settings))
     return result
+
+
+def _directive_lines(source: SourceFile) -> list[str]:
+    """The file's lines when it holds suppression directives, else none to read."""
+    if b"readylint-" not in source.data:
+        return [""] * source.line_count()
+    return [source.line_text(i) for i in range(1, source.line_count() + 1)]
 
 
 def _extract_facts(

@@ -97,6 +97,19 @@ class HttpProject:
                 table[(path, router["var"])] = router["prefix"]
         return table
 
+    @cached_property
+    def _mounts_by_target(self) -> dict[str, list[Fact]]:
+        """Same-file mounts by the router variable they mount."""
+        table: dict[str, list[Fact]] = {}
+        for mount in self.facts["mounts"]:
+            if mount["module"] is None:
+                table.setdefault(mount["target"], []).append(mount)
+        return table
+
+    @cached_property
+    def _imported_mounts(self) -> list[Fact]:
+        return [m for m in self.facts["mounts"] if m["module"] is not None]
+
     def _by_file(self, kind: str) -> Iterator[tuple[str, list[Fact]]]:
         grouped: dict[str, list[Fact]] = {}
         for fact in self.facts[kind]:
@@ -108,7 +121,7 @@ class HttpProject:
             return [""]
         own = self._routers.get((path, receiver), "")
         results: list[str] = []
-        for mount in self.facts["mounts"]:
+        for mount in self._mounts_by_target.get(receiver, []) + self._imported_mounts:
             if not self._mounts_router(mount, path, receiver):
                 continue
             for outer in self._prefixes(mount["file"], mount["receiver"], mount["app"], depth + 1):

@@ -226,6 +226,9 @@ class Semantics:
         self.declarators: dict[str, list[Node]] = defaultdict(list)
         self.local_functions: set[str] = set()
         self.reassigned: set[str] = set()
+        self._this_assignments: list[Node] = []
+        self._fields: dict[int, dict[str, list[Node | None]]] = {}
+        self._references: dict[int, tuple[str, str] | None] = {}
         self._index(captures)
 
     # -- indexing ---------------------------------------------------------
@@ -242,6 +245,13 @@ class Semantics:
             left = unwrap(node.child_by_field_name("left"))
             if left is not None and left.type == "identifier":
                 self.reassigned.add(node_text(left))
+            elif (
+                left is not None
+                and left.type == "member_expression"
+                and node.type == "assignment_expression"
+                and node_text(left.child_by_field_name("object")) == "this"
+            ):
+                self._this_assignments.append(node)
             elif node.type == "update_expression":
                 arg = unwrap(node.child_by_field_name("argument"))
                 if arg is not None and arg.type == "identifier":
@@ -342,7 +352,10 @@ class Semantics:
         ``cors()`` with ``import cors from 'cors'`` -> ('cors', 'default');
         ``jwt.sign()`` with a default or namespace import -> ('jsonwebtoken', 'sign');
         ``require('cors')()`` -> ('cors', 'default')."""
-        return self.reference(call_function(call))
+        key = call.id
+        if key not in self._references:
+            self._references[key] = self.reference(call_function(call))
+        return self._references[key]
 
     def reference(self, node: Node | None) -> tuple[str, str] | None:
         """(module, name) an expression refers to, as ``callee`` does."""
@@ -623,43 +636,39 @@ class Semantics:
     def _this_field(self, node: Node, prop: str, depth: int) -> Value:
         """``this.x``: a class field initialiser, or one constructor assignment."""
         cls = enclosing_class(node)
-        body = cls.child_by_field_name("body") if cls is not None else None
-        if body is None:
+        if cls is None:
             return Unknown(node, "this")
-        found: list[Node] = []
-        for member in body.named_children:
-            if member.type in ("public_field_definition", "field_definition"):
-                name = member.child_by_field_name("name") or member.child_by_field_name("property")
-                if node_text(name) == prop and member.child_by_field_name("value") is not None:
-                    found.append(member.child_by_field_name("value"))  # type: ignore[arg-type]
-            elif member.type == "method_definition":
-                method_name = node_text(member.child_by_field_name("name"))
-                found.extend(self._this_assignments(member, prop, method_name == "constructor"))
+        found = self._field_sources(cls).get(prop, [])
         if len(found) == 1 and found[0] is not None:
             return self.value(found[0], depth)
         return Unknown(node, "this")
 
-    def _this_assignments(self, method: Node, prop: str, is_constructor: bool) -> list[Node]:
-        """Right-hand sides of ``this.prop = …`` in a method; any assignment outside
-        the constructor makes the field unknown (a sentinel ``None``)."""
-        results: list[Node] = []
-        stack = [method.child_by_field_name("body")]
-        while stack:
-            current = stack.pop()
-            if current is None:
+    def _field_sources(self, cls: Node) -> dict[str, list[Node | None]]:
+        """Per class, once: each field's initialiser and every ``this.x = …``
+        (None for an assignment outside the constructor: the field is then unknown)."""
+        cached = self._fields.get(cls.id)
+        if cached is not None:
+            return cached
+        sources: dict[str, list[Node | None]] = defaultdict(list)
+        body = cls.child_by_field_name("body")
+        for member in body.named_children if body is not None else ():
+            if member.type in ("public_field_definition", "field_definition"):
+                name = member.child_by_field_name("name") or member.child_by_field_name("property")
+                value = member.child_by_field_name("value")
+                if value is not None:
+                    sources[node_text(name)].append(value)
+        for assignment in self._this_assignments:
+            if enclosing_class(assignment) != cls:
                 continue
-            if current.type == "assignment_expression":
-                left = unwrap(current.child_by_field_name("left"))
-                if (
-                    left is not None
-                    and left.type == "member_expression"
-                    and node_text(left.child_by_field_name("object")) == "this"
-                    and node_text(left.child_by_field_name("property")) == prop
-                ):
-                    right = current.child_by_field_name("right")
-                    results.append(right if is_constructor else None)  # type: ignore[arg-type]
-            stack.extend(current.named_children)
-        return results
+            left = unwrap(assignment.child_by_field_name("left"))
+            prop = node_text(left.child_by_field_name("property")) if left is not None else ""
+            method = next((a for a in ancestors(assignment) if a.type == "method_definition"), None)
+            in_constructor = (
+                method is not None and node_text(method.child_by_field_name("name")) == "constructor"
+            )
+            sources[prop].append(assignment.child_by_field_name("right") if in_constructor else None)
+        self._fields[cls.id] = sources
+        return sources
 
     def _binary(self, node: Node, depth: int) -> Value:
         operator = node_text(node.child_by_field_name("operator"))
