@@ -199,6 +199,54 @@ def exit_code(result: RunResult, fail_on: str, report_unused_disables: bool = Fa
     return EXIT_FINDINGS if failing or unused else EXIT_OK
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "html", "json"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here, not stdout.")
+@click.option("--select", help="Rule codes or prefixes (SEC, SEC001); replaces the config's.")
+@click.option("--ignore", help="Codes or prefixes to leave out.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path))
+@click.option("--jobs", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option("--no-cache", is_flag=True)
+@click.option("--debug", is_flag=True)
+@guarded
+def report(
+    paths: tuple[Path, ...],
+    output_format: str,
+    output: Path | None,
+    select: str | None,
+    ignore: str | None,
+    config_path: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    debug: bool,
+) -> None:
+    """The readiness scorecard of PATHS (default: .) by angle, with a verdict.
+
+    Same analysis, config and inline suppressions as check, but no baseline:
+    the report judges the whole codebase. Exits 0 unless it cannot run."""
+    from readylint.report import build, renderer
+
+    targets = list(paths) or [Path(".")]
+    config = load_config(config_path, targets[0])
+    rules = select_rules(config, _codes(select), None, _codes(ignore))
+    result = run(targets, config, rules, jobs=jobs, cache_dir=_cache_dir(config, None, no_cache))
+    scorecard = build(result, config, targets, rules)
+    text = renderer(output_format)(scorecard)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"readylint: wrote {output}: {scorecard.verdict}", err=True)
+
+
 @main.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 def list_rules(output_format: str) -> None:
