@@ -14,7 +14,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from readylint import __version__
-from readylint.config import FAIL_ON, ConfigError, load_config
+from readylint.config import FAIL_ON, Config, ConfigError, load_config
 from readylint.docs import doc_for
 from readylint.engine import RunResult, run, select_rules
 from readylint.findings import Level
@@ -51,6 +51,13 @@ def guarded(function: F) -> F:
             _fail(f"internal error: {exc.__class__.__name__}: {exc}")
 
     return wrapper  # type: ignore[return-value]
+
+
+def _cache_dir(config: Config, option: Path | None, disabled: bool) -> Path | None:
+    """--cache-dir, else the config's cache-dir (relative to the project root)."""
+    if disabled:
+        return None
+    return option if option is not None else Path(config.cache_dir)
 
 
 def _codes(value: str | None) -> list[str] | None:
@@ -130,7 +137,9 @@ def check(
     targets = list(paths) or [Path(".")]
     config = load_config(config_path, targets[0])
     rules = select_rules(config, _codes(select), _codes(extend_select), _codes(ignore))
-    result = run(targets, config, rules, force_exclude, report_unused_disables)
+    # cached findings keep no raw secret, so --show-secrets lints afresh
+    cache = _cache_dir(config, cache_dir, no_cache or show_secrets)
+    result = run(targets, config, rules, force_exclude, report_unused_disables, jobs, cache)
     if write_baseline is not None:
         _write_baseline(write_baseline, result, quiet)
         sys.exit(EXIT_OK)

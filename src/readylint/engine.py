@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pathspec
 from tree_sitter import Node, Tree
@@ -32,7 +33,7 @@ from readylint.findings import (
 from readylint.project import ProjectReport
 from readylint.registry import all_rules, matches
 from readylint.rule import FileContext, ProjectContext, Report, Rule, is_test_path
-from readylint.source import SourceFile
+from readylint.source import SourceFile, language_for
 from readylint.suppressions import Suppressions
 from readylint.suppressions import parse as parse_suppressions
 
@@ -48,6 +49,7 @@ class Settings:
     )
     report_unused_disables: bool = False
     fact_extractors: tuple[str, ...] = ()  # what the enabled project rules read
+    profile: dict[str, float] | None = None  # seconds per rule, when profiling
 
     def levels_for(self, rule: Rule) -> Level | None:
         return self.config.levels.get(rule.code)
@@ -131,8 +133,8 @@ def normalise_encoding(raw: bytes) -> bytes:
     return raw
 
 
-def lint_file(candidate: Candidate, settings: Settings) -> FileResult:
-    """Everything the file pass says about one file. Never raises for bad input."""
+def read_candidate(candidate: Candidate, settings: Settings) -> tuple[bytes | None, FileResult]:
+    """The file's bytes, or None with a notification saying why it was not read."""
     result = FileResult(candidate.path)
     try:
         size = candidate.absolute.stat().st_size
@@ -145,13 +147,34 @@ def lint_file(candidate: Candidate, settings: Settings) -> FileResult:
                     level="note",
                 )
             )
-            return result
-        raw = candidate.absolute.read_bytes()
+            return None, result
+        return candidate.absolute.read_bytes(), result
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         result.notifications.append(Notification(f"cannot read file: {reason}", candidate.path))
+        return None, result
+
+
+def lint_file(candidate: Candidate, settings: Settings) -> FileResult:
+    """Everything the file pass says about one file. Never raises for bad input."""
+    raw, result = read_candidate(candidate, settings)
+    if raw is None:
         return result
     return lint_bytes(candidate, raw, settings)
+
+
+def applicable_rules(candidate: Candidate, settings: Settings) -> list[Rule]:
+    """The enabled file rules that apply to this file (kind, tests, per-file ignores)."""
+    kind = file_kind(language_for(candidate.path))
+    is_test = is_test_path(candidate.lint_relative)
+    return [
+        rule
+        for rule in settings.rules
+        if rule.scope == "file"
+        and kind in rule.file_kinds
+        and not (rule.skips_tests and is_test and not settings.config.include_tests)
+        and not _ignored_for_path(rule.code, candidate.path, settings)
+    ]
 
 
 def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResult:
@@ -164,14 +187,7 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     source = SourceFile.from_bytes(candidate.path, raw, candidate.lint_relative)
     kind = file_kind(source.language)
     is_test = is_test_path(candidate.lint_relative)
-    rules = [
-        rule
-        for rule in settings.rules
-        if rule.scope == "file"
-        and kind in rule.file_kinds
-        and not (rule.skips_tests and is_test and not settings.config.include_tests)
-        and not _ignored_for_path(rule.code, candidate.path, settings)
-    ]
+    rules = applicable_rules(candidate, settings)
     result.lines = source.line_count()
     result.linted = True
     active = [rule for rule in rules if rule.wants(source.data)]
@@ -182,6 +198,7 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
         return result
     tree: Tree | None = None
     captures: dict[str, list[Node]] = {}
+    clock = time.perf_counter()
     if kind == "js":
         tree, language = parse_best(source)
         if tree.root_node.has_error:
@@ -200,9 +217,12 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
             }
         )
         captures = queries.run(language, tuple(names), tree.root_node)
+    _account(settings, "(parse+query)", clock)
+    shared: dict[str, Any] = {}  # one Semantics (and other analyses) for rules and facts
     if extractors:
+        clock = time.perf_counter()
         try:
-            result.facts = _extract_facts(source, tree, captures, is_test, extractors)
+            result.facts = _extract_facts(source, tree, captures, is_test, extractors, shared)
         except Exception as exc:  # a facts bug costs this file's facts, nothing else
             result.notifications.append(
                 Notification(
@@ -212,6 +232,7 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
                     level="error",
                 )
             )
+        _account(settings, "(facts)", clock)
     reports: list[tuple[Rule, Report]] = []
     for rule in active:
         ctx = FileContext(
@@ -222,7 +243,9 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
             candidate.committed,
             settings.config.options_for(rule.code),
             include_tests=settings.config.include_tests,
+            shared=shared,
         )
+        started = time.perf_counter()
         try:
             reports.extend((rule, report) for report in rule.check(ctx))
         except Exception as exc:  # a rule bug must not cost the other rules' findings
@@ -234,12 +257,19 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
                     level="error",
                 )
             )
+        _account(settings, rule.code, started)
     reports = _drop_superseded(reports)
     result.findings = _to_findings(reports, source, settings)
     suppressions = parse_suppressions(_directive_lines(source))
     suppressions.apply(result.findings)
     result.notifications.extend(_suppression_notes(suppressions, candidate.path, settings))
     return result
+
+
+def _account(settings: Settings, what: str, since: float) -> None:
+    if settings.profile is not None:
+        elapsed = time.perf_counter() - since
+        settings.profile[what] = settings.profile.get(what, 0.0) + elapsed
 
 
 def _directive_lines(source: SourceFile) -> list[str]:
@@ -255,8 +285,9 @@ def _extract_facts(
     captures: dict[str, list[Node]],
     is_test: bool,
     extractors: tuple[str, ...],
+    shared: dict[str, Any],
 ) -> facts.FileFacts:
-    ctx = FileContext(source, tree, captures, is_test)
+    ctx = FileContext(source, tree, captures, is_test, shared=shared)
     placer = facts.Placer(source.path, lambda start, end: _span(source, start, end))
     return facts.extract(extractors, ctx, placer)
 
@@ -371,7 +402,11 @@ def run(
     rules: list[Rule],
     force_exclude: bool = False,
     report_unused_disables: bool = False,
+    jobs: int | None = 1,
+    cache_dir: Path | None = None,
 ) -> RunResult:
+    """Lint ``paths``. ``jobs`` None means every core; ``cache_dir`` None means no
+    cache (a relative cache dir is taken from the project root)."""
     started = time.perf_counter()
     exclude_base = config.path.parent if config.path is not None else None
     found: Discovery = discover(paths, config.exclude, exclude_base, force_exclude)
@@ -384,8 +419,15 @@ def run(
     ]
     project = facts.ProjectFacts()
     lines = files = 0
-    for candidate in found.files:
-        file_result = lint_file(candidate, settings)
+    from readylint.scheduler import lint_all, open_cache
+
+    cache = open_cache(cache_dir, found.project_root) if cache_dir is not None else None
+    try:
+        file_results = lint_all(found.files, settings, jobs, cache)
+    finally:
+        if cache is not None:
+            cache.close()
+    for candidate, file_result in zip(found.files, file_results, strict=True):
         findings.extend(file_result.findings)
         notifications.extend(file_result.notifications)
         project.add(candidate.path, file_result.facts)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -77,11 +76,22 @@ class FileContext:
     options: dict[str, Any] = field(default_factory=dict)
     # the config's include-tests, for rules that run on tests but check them less
     include_tests: bool = False
+    # per-file analyses shared by every rule's context (built once, on first use)
+    shared: dict[str, Any] = field(default_factory=dict)
 
-    @cached_property
+    @property
     def semantics(self) -> Semantics:
-        assert self.tree is not None
-        return Semantics(self.tree.root_node, self.captures)
+        found = self.shared.get("semantics")
+        if found is None:
+            assert self.tree is not None
+            found = self.shared["semantics"] = Semantics(self.tree.root_node, self.captures)
+        return found
+
+    def shared_analysis(self, name: str, build: Callable[[], Any]) -> Any:
+        """A per-file analysis several rules use (``typeorm``, ``entities``), built once."""
+        if name not in self.shared:
+            self.shared[name] = build()
+        return self.shared[name]
 
     @property
     def text(self) -> str:
@@ -123,6 +133,8 @@ class Rule:
     captures: ClassVar[tuple[str, ...]] = ()
     # byte strings of which one must occur in a file for the rule to have work there
     needles: ClassVar[tuple[bytes, ...]] = ()
+    # or a compiled bytes regex, when plain substrings would match too much
+    needle_pattern: ClassVar[re.Pattern[bytes] | None] = None
     options: ClassVar[tuple[Option, ...]] = ()
 
     # project rules: the fact extractors they read (see readylint.facts)
@@ -140,4 +152,6 @@ class Rule:
 
     @classmethod
     def wants(cls, data: bytes) -> bool:
+        if cls.needle_pattern is not None:
+            return cls.needle_pattern.search(data) is not None
         return not cls.needles or any(needle in data for needle in cls.needles)

@@ -76,9 +76,11 @@ SAFE_GLOBALS = frozenset(
     {"JSON", "Date", "process", "Math", "String", "Number", "Boolean", "undefined", "Object"}
 )
 _NEEDLE = re.compile(
-    rb"express|fastify|koa|Koa|NestFactory|createServer|Hono|Router|router|Controller|helmet|"
-    rb"SIGTERM|SIGINT|Timeout|timeout|metrics|prom|terminus|Shutdown|stoppable|lightship|"
-    rb"Content-Security|X-Content-Type|module\.exports|export"
+    rb"express|fastify|Fastify|\bkoa\b|Koa|NestFactory|createServer|Hono|Router|@Controller|"
+    rb"helmet|SIGTERM|SIGINT|\.setTimeout\(|requestTimeout|headersTimeout|connectionTimeout|"
+    rb"Timeout\w*Interceptor|APP_INTERCEPTOR|connect-timeout|timeout-handler|prom-client|"
+    rb"prometheus|metrics|terminus|terminator|enableShutdownHooks|stoppable|lightship|"
+    rb"close-with-grace|[Cc]ontent-[Ss]ecurity-[Pp]olicy|[Xx]-[Cc]ontent-[Tt]ype-[Oo]ptions"
 )
 
 
@@ -199,7 +201,7 @@ class _Extractor:
             if isinstance(prefix, Str):
                 fact = self._setting("global-prefix", app, "setGlobalPrefix", node)
                 fact["prefix"] = prefix.value
-        elif method == "setTimeout" and args:
+        elif method == "setTimeout" and args and _is_server_timeout(receiver, args):
             self._setting("timeout", app, f"{receiver}.setTimeout()", node)
         elif method == "useGlobalInterceptors":
             if any("Timeout" in node_text(a) for a in args):
@@ -462,6 +464,17 @@ def extract(ctx: FileContext, place: Placer) -> FileFacts:
 
 
 # -- helpers ------------------------------------------------------------------------
+
+
+TIMER_RECEIVERS = frozenset({"window", "global", "globalThis", "self", "timers"})
+
+
+def _is_server_timeout(receiver: str, args: list[Node]) -> bool:
+    """``server.setTimeout(30_000)``, not the timer ``global.setTimeout(fn, ms)``."""
+    first = unwrap(args[0])
+    return (
+        receiver not in TIMER_RECEIVERS and first is not None and first.type not in FUNCTION_TYPES
+    )
 
 
 def join_paths(*parts: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -46,7 +47,7 @@ class OpenCors(Rule):
     precision = "high"
     security_severity = 7.5
     captures = ("call", "decorator")
-    needles = (b"ors", b"ORS", b"rigin", b"RIGIN")
+    needle_pattern = re.compile(rb"cors|Cors|CORS|access-control-allow-origin", re.I)
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         sem = ctx.semantics

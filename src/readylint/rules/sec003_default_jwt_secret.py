@@ -75,7 +75,8 @@ class DefaultJwtSecret(Rule):
     skips_tests = True
     file_kinds = frozenset({"js", "env"})
     captures = ("call", "binary", "ternary", "declarator", "pair")
-    needles = (b"ecret", b"ECRET", b"jwt", b"JWT", b"Jwt", b"jose", b"KEY", b"Key")
+    # secret-ish names (JWT_SECRET, signingKey, TOKEN_KEY) or a JWT library
+    needle_pattern = re.compile(rb"secret|jwt|jose|signing_?key|token_?key|secretOrKey", re.I)
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         if ctx.source.language == "env":

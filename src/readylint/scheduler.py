@@ -1,0 +1,178 @@
+"""Running the file pass over many files: the cache first, then a process pool.
+
+Unchanged files (same mtime and size, same config key) come straight from the
+cache without being read; changed files are read and hashed, and only content
+that the cache has not seen is linted. Linting runs in forked worker processes
+over chunks of files (not one task per file); results come back in input
+order, so output does not depend on ``--jobs``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from readylint import __version__
+from readylint.cache import ResultCache, Stamp, content_hash
+from readylint.discovery import Candidate
+from readylint.engine import FileResult, Settings, applicable_rules, lint_bytes, read_candidate
+from readylint.findings import Finding, Notification
+
+MIN_FILES_PER_WORKER = 16
+_WORKER_SETTINGS: Settings | None = None  # set before fork, inherited by workers
+
+
+def open_cache(directory: Path, project_root: Path) -> ResultCache:
+    return ResultCache(directory if directory.is_absolute() else project_root / directory)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def config_key(candidate: Candidate, settings: Settings, memo: dict[Any, str]) -> str:
+    """A digest of the config that affects this file: the rules that apply to it,
+    their options and levels, and the settings that change what a file yields."""
+    rules = tuple(r.code for r in applicable_rules(candidate, settings))
+    memo_key = (rules, candidate.committed)
+    if memo_key not in memo:
+        config = settings.config
+        material = {
+            "version": __version__,
+            "rules": rules,
+            "options": {code: config.options_for(code) for code in rules},
+            "levels": {code: config.levels[code].label for code in rules if code in config.levels},
+            "include_tests": config.include_tests,
+            "max_file_size": config.max_file_size,
+            "facts": settings.fact_extractors,
+            "unused": settings.report_unused_disables,
+            "committed": candidate.committed,
+        }
+        text = json.dumps(material, sort_keys=True, default=str)
+        memo[memo_key] = hashlib.sha256(text.encode()).hexdigest()[:32]
+    return memo[memo_key]
+
+
+def to_payload(result: FileResult) -> dict[str, Any]:
+    return {
+        "findings": [f.to_cache() for f in result.findings],
+        "notifications": [n.to_dict() for n in result.notifications],
+        "lines": result.lines,
+        "linted": result.linted,
+        "facts": result.facts,
+    }
+
+
+def from_payload(path: str, payload: dict[str, Any]) -> FileResult | None:
+    try:
+        return FileResult(
+            path,
+            [Finding.from_cache(f) for f in payload["findings"]],
+            [Notification(**n) for n in payload["notifications"]],
+            int(payload["lines"]),
+            bool(payload["linted"]),
+            dict(payload["facts"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None  # a foreign or damaged row: lint again
+
+
+def _stamp(candidate: Candidate) -> Stamp | None:
+    try:
+        st = candidate.absolute.stat()
+    except OSError:
+        return None
+    return Stamp(st.st_mtime_ns, st.st_size)
+
+
+def _lint_content_hash(candidate: Candidate) -> str | None:
+    try:
+        return content_hash(candidate.absolute.read_bytes())
+    except OSError:
+        return None
+
+
+def _lookup_by_content(
+    cache: ResultCache, candidate: Candidate, stamp: Stamp, key: str
+) -> dict[str, Any] | None:
+    """A touched but unchanged file (a checkout, a rebuild): same bytes, same result."""
+    digest = _lint_content_hash(candidate)
+    payload = cache.lookup_by_hash(candidate.path, digest, key) if digest else None
+    if payload is not None and digest:
+        cache.store(candidate.path, stamp, digest, key, payload)
+    return payload
+
+
+def _lint_one(candidate: Candidate, settings: Settings) -> tuple[FileResult, str]:
+    raw, result = read_candidate(candidate, settings)
+    if raw is None:
+        return result, ""
+    return lint_bytes(candidate, raw, settings), content_hash(raw)
+
+
+def _lint_chunk(chunk: list[Candidate]) -> list[tuple[FileResult, str]]:
+    assert _WORKER_SETTINGS is not None
+    return [_lint_one(candidate, _WORKER_SETTINGS) for candidate in chunk]
+
+
+def _chunks(items: list[Candidate], jobs: int) -> Iterator[list[Candidate]]:
+    size = max(4, min(64, len(items) // (jobs * 8) or 1))
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def lint_all(
+    candidates: list[Candidate],
+    settings: Settings,
+    jobs: int | None = None,
+    cache: ResultCache | None = None,
+) -> list[FileResult]:
+    """File results for ``candidates``, in the same order."""
+    global _WORKER_SETTINGS
+    results: list[FileResult | None] = [None] * len(candidates)
+    keys: list[str] = [""] * len(candidates)
+    stamps: list[Stamp | None] = [None] * len(candidates)
+    memo: dict[Any, str] = {}
+    todo: list[int] = []
+    for index, candidate in enumerate(candidates):
+        if cache is None or not cache.enabled:
+            todo.append(index)
+            continue
+        keys[index] = config_key(candidate, settings, memo)
+        stamps[index] = stamp = _stamp(candidate)
+        payload = cache.lookup_by_stamp(candidate.path, stamp, keys[index]) if stamp else None
+        if payload is None and stamp is not None and cache.has(candidate.path):
+            payload = _lookup_by_content(cache, candidate, stamp, keys[index])
+        cached = from_payload(candidate.path, payload) if payload is not None else None
+        if cached is None:
+            todo.append(index)
+        else:
+            results[index] = cached
+    jobs = jobs or default_jobs()
+    pending = [candidates[i] for i in todo]
+    if jobs > 1 and len(pending) >= MIN_FILES_PER_WORKER * 2:
+        _WORKER_SETTINGS = settings
+        context = multiprocessing.get_context("fork")
+        with context.Pool(min(jobs, max(1, len(pending) // MIN_FILES_PER_WORKER))) as pool:
+            fresh = [
+                item for chunk in pool.imap(_lint_chunk, _chunks(pending, jobs)) for item in chunk
+            ]
+        _WORKER_SETTINGS = None
+    else:
+        fresh = [_lint_one(candidate, settings) for candidate in pending]
+    for index, (result, digest) in zip(todo, fresh, strict=True):
+        results[index] = result
+        stamp = stamps[index]
+        if cache is not None and cache.enabled and digest and stamp is not None:
+            cache.store(candidates[index].path, stamp, digest, keys[index], to_payload(result))
+    if cache is not None:
+        cache.flush()
+    return [r for r in results if r is not None]
