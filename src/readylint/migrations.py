@@ -1,10 +1,12 @@
 """TypeORM migrations: which classes are migrations, and their ``up``/``down``.
 
-A class is a migration when it ``implements MigrationInterface`` or, in a file
-under a ``migrations`` directory, has an ``up`` method whose first parameter
-is a query runner (``up(queryRunner)``, ``up(qr: QueryRunner)``). The second
-form covers CommonJS migrations (``module.exports = class X1700000000 {…}``),
-which cannot say ``implements``. Everything here is syntactic and bounded.
+A class is a migration when it ``implements MigrationInterface`` or has an
+``up`` method whose first parameter is a query runner (``up(queryRunner)``,
+``up(qr: QueryRunner)``) and either lives in a file under a ``migrations``
+(or ``migration``, TypeORM 0.2's default) directory or carries TypeORM's
+timestamped name (``AddPhone1700000000000``). The second form covers CommonJS
+migrations (``module.exports = class X1700000000000 {…}``), which cannot say
+``implements``. Everything here is syntactic and bounded.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ CLASS_TYPES = frozenset({"class_declaration", "abstract_class_declaration", "cla
 FIELD_TYPES = frozenset({"public_field_definition", "field_definition"})
 RUNNER_NAME = re.compile(r"runner|^qr$", re.I)
 MIGRATION_INTERFACE = re.compile(r"(^|\.)MigrationInterface$")
+TIMESTAMPED = re.compile(r"[A-Za-z_]\d{13}$")  # TypeORM names migrations Name + Date.now()
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,11 @@ def migration(cls: Node, path: str) -> Migration | None:
     methods = class_methods(cls)
     up = methods.get("up")
     declared = _implements_migration_interface(cls)
-    if not declared and not (up is not None and takes_query_runner(up) and in_migrations_dir(path)):
+    if not declared and not (
+        up is not None
+        and takes_query_runner(up)
+        and (in_migrations_dir(path) or TIMESTAMPED.search(_class_name(cls)))
+    ):
         return None
     return Migration(
         cls,

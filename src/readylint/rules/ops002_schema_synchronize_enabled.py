@@ -372,6 +372,8 @@ def _check_json(data: bytes) -> Iterator[Report]:
         json.loads(data)
     except ValueError:
         return  # not JSON: nothing to say
+    except RecursionError:
+        pass  # deeply nested but maybe valid: the token scan below is iterative
     containers: list[bytes] = []  # the open brackets, innermost last
     tokens = list(JSON_TOKEN.finditer(data))
     for index, token in enumerate(tokens):
