@@ -151,6 +151,7 @@ class EntityClass:
     decorators: tuple[str, ...]  # class decorators, resolved names
     extends: str | None  # the extends expression as written: 'BaseEntity', 'mixin(Base)'
     extends_module: str | None  # where that name is imported from, None when not imported
+    extends_local: bool  # the base class is declared in this file
     is_abstract: bool
     exported: bool
     properties: tuple[EntityProperty, ...]
@@ -175,7 +176,9 @@ class EntityClass:
         last = self.extends.rsplit(".", 1)[-1]
         if last not in ORM_BASES:
             return False
-        return self.extends_module is None or bool(ORM_MODULE.match(self.extends_module))
+        if self.extends_module is None:
+            return not self.extends_local  # a project's own BaseEntity may hold columns
+        return bool(ORM_MODULE.match(self.extends_module))
 
     def property_named(self, name: str) -> EntityProperty | None:
         return next((p for p in self.properties if p.name == name), None)
@@ -184,8 +187,10 @@ class EntityClass:
 def entities_in(captures: dict[str, list[Node]], sem: Semantics) -> list[EntityClass]:
     """Entity classes and base classes with ORM columns, in document order."""
     found: list[EntityClass] = []
-    for node in captures.get("class", ()):
-        entity = _class_entity(node, sem)
+    classes = captures.get("class", ())
+    local = {node_text(n.child_by_field_name("name")) for n in classes} - {""}
+    for node in classes:
+        entity = _class_entity(node, sem, local)
         if entity is not None:
             found.append(entity)
     for node in captures.get("new", ()):
@@ -199,7 +204,7 @@ def entities_in(captures: dict[str, list[Node]], sem: Semantics) -> list[EntityC
 # -- classes ----------------------------------------------------------------
 
 
-def _class_entity(node: Node, sem: Semantics) -> EntityClass | None:
+def _class_entity(node: Node, sem: Semantics, local: set[str]) -> EntityClass | None:
     body = node.child_by_field_name("body")
     if body is None:
         return None
@@ -225,6 +230,7 @@ def _class_entity(node: Node, sem: Semantics) -> EntityClass | None:
         decorators=tuple(name for name, _ in resolved),
         extends=extends,
         extends_module=extends_module,
+        extends_local=extends_module is None and extends in local,
         is_abstract=node.type == "abstract_class_declaration",
         exported=start_node is not node,
         properties=tuple(properties),
@@ -442,6 +448,7 @@ def _schema_entity(node: Node, sem: Semantics) -> EntityClass | None:
         decorators=(),
         extends=None,
         extends_module=None,
+        extends_local=False,
         is_abstract=False,
         exported=False,
         properties=tuple(properties),

@@ -23,6 +23,7 @@ CREATED_NAMES = frozenset(
         "createdat", "created", "createdon", "createddate", "createdate", "creationdate",
         "createdtime", "createtime", "creationtime", "createdatetime", "createddatetime",
         "datecreated", "timecreated", "createat", "createdts", "insertedat", "insertedon",
+        "createdtimestamp", "creationtimestamp", "createtimestamp", "inserttime",
     }
 )  # fmt: skip
 UPDATED_NAMES = frozenset(
@@ -32,6 +33,7 @@ UPDATED_NAMES = frozenset(
         "updateat", "updatedts", "lastupdated", "lastupdatedat", "lastupdatedon",
         "modifiedat", "modified", "modifiedon", "modifieddate", "datemodified",
         "lastmodified", "lastmodifiedat", "lastmodifiedon", "lastmodifieddate", "changedat",
+        "updatedtimestamp", "updatetimestamp", "modifiedtime", "modificationdate", "lastupdate",
     }
 )  # fmt: skip
 MAX_CHAIN = 16  # same-file base classes and embedded classes followed, at most
@@ -99,7 +101,7 @@ def _timestamps(entity: EntityClass, by_name: dict[str, EntityClass]) -> tuple[b
                 pending.append(embedded)
         if current.extends is None or current.extends_orm_base:
             continue
-        base = by_name.get(current.extends) if current.extends_module is None else None
+        base = by_name.get(current.extends) if current.extends_local else None
         if base is None or base.name in seen:
             return None  # extends a class we cannot see: it may inherit its timestamps
         pending.append(base)

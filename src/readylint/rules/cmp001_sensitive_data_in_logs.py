@@ -36,12 +36,16 @@ LOGGER_METHODS = frozenset(
         "silly", "http", "notice", "crit", "critical", "alert", "emerg",
     }
 )  # fmt: skip
-# logger, log, this.logger, req.log, fastify.log, Logger (Nest), appLogger, app_logger
-LOGGER_NAME = re.compile(r"^(?:_*(?:log|logger)|LOG|LOGGER|Logger|\w*Logger|\w*_logger)$")
+# logger, log, this.logger, req.log, fastify.log, Logger (Nest), appLogger, app_logger,
+# and the default loggers of winston, consola and signale
+LOGGER_NAME = re.compile(
+    r"^(?:_*(?:log|logger)|LOG|LOGGER|Logger|\w*Logger|\w*_logger|winston|consola|signale)$"
+)
 # what a logger is made with: pino(), winston.createLogger(), log4js.getLogger(),
 # bunyan.createLogger(), logger.child(), new Logger(Service.name)
 LOGGER_FACTORY = re.compile(
-    r"(?:^|\.)(?:pino|createLogger|getLogger|child|createConsola)$|(?:^|\.)(?:Console)?Logger$"
+    r"(?:^|\.)(?:pino|createLogger|getLogger|createConsola|(?:Console)?Logger)$"
+    r"|(?:^|\.)(?:_?log|_?logger|\w*Logger)\.child$"
 )
 LOGGER_TYPE = re.compile(r"\b(?:\w*Logger|LoggerService)\b")
 
@@ -98,6 +102,9 @@ PASS_THROUGH_METHODS = frozenset(
     }
 )  # fmt: skip
 CONFIG_GETTERS = frozenset({"get", "getOrThrow"})
+# req.get('authorization'), request.header('x-api-key'), headers.get('authorization')
+HEADER_GETTERS = frozenset({"get", "header", "getHeader"})
+HEADER_RECEIVER = re.compile(r"(?:^|\.)(?:_?req|request|headers)$")
 # operators whose result is a boolean or a number, whatever their operands hold
 OPAQUE_OPERATORS = frozenset(
     {
@@ -280,8 +287,8 @@ def _sensitive_values(sem: Semantics, args: list[Node]) -> Iterator[tuple[str, b
             stack.extend(reversed([node.child_by_field_name(side) for side in branches]))
         elif kind == "call_expression":
             stack.extend(reversed(_call_passes(sem, node)))
-            config_key = _config_key(sem, node)
-            if config_key is not None and is_sensitive_name(config_key):
+            key = _getter_key(sem, node)
+            if key is not None and is_sensitive_name(key):
                 yield _shown(node), False
 
 
@@ -345,11 +352,14 @@ def _call_passes(sem: Semantics, call: Node) -> list[Node]:
     return []
 
 
-def _config_key(sem: Semantics, call: Node) -> str | None:
-    """``configService.get('jwt.secret')``: the key read, for a config receiver."""
-    if member_name(call) not in CONFIG_GETTERS:
-        return None
-    if not CONFIG_RECEIVER.search(node_text(call_receiver(call))):
+def _getter_key(sem: Semantics, call: Node) -> str | None:
+    """The key read by ``configService.get('jwt.secret')`` or
+    ``req.get('authorization')``; None for any other call."""
+    method = member_name(call)
+    receiver = node_text(call_receiver(call))
+    is_config = method in CONFIG_GETTERS and CONFIG_RECEIVER.search(receiver)
+    is_header = method in HEADER_GETTERS and HEADER_RECEIVER.search(receiver)
+    if not (is_config or is_header):
         return None
     args = call_arguments(call)
     if not args:
