@@ -46,6 +46,8 @@ NEVER_EXPIRES = "so the token never expires and a stolen one works forever"
 class Limits:
     access: float
     refresh: float
+    access_label: str
+    refresh_label: str
 
 
 class JwtLongLivedToken(Rule):
@@ -69,10 +71,9 @@ class JwtLongLivedToken(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         sem = ctx.semantics
-        limits = Limits(
-            config_duration(ctx.options.get("max-lifetime"), DEFAULT_MAX),
-            config_duration(ctx.options.get("max-refresh-lifetime"), DEFAULT_MAX_REFRESH),
-        )
+        access = config_duration(ctx.options.get("max-lifetime"), DEFAULT_MAX)
+        refresh = config_duration(ctx.options.get("max-refresh-lifetime"), DEFAULT_MAX_REFRESH)
+        limits = Limits(access, refresh, describe_seconds(access), describe_seconds(refresh))
         functions = ctx.captures.get("function", [])
         for call in ctx.captures["call"]:
             if jsonwebtoken_function(sem, call) == "sign":
@@ -176,6 +177,7 @@ class JwtLongLivedToken(Rule):
             return
         refresh = _is_refresh_token(call, options, payload)
         limit = limits.refresh if refresh else limits.access
+        label = limits.refresh_label if refresh else limits.access_label
         if seconds <= limit:
             return
         option = "max-refresh-lifetime" if refresh else "max-lifetime"
@@ -188,7 +190,7 @@ class JwtLongLivedToken(Rule):
         span = describe_seconds(seconds)
         yield Report(
             _report_node(pair, value),
-            f"expiresIn {span} in {where} is longer than {option} ({describe_seconds(limit)}), "
+            f"expiresIn {span} in {where} is longer than {option} ({label}), "
             f"so a stolen {token} stays usable for {span}; {fix}",
         )
 

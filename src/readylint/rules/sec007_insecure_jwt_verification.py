@@ -111,10 +111,12 @@ class InsecureJwtVerification(Rule):
 
     def _check_decode(self, call: Node) -> Iterator[Report]:
         scopes = [p for p in ancestors(call) if p.type in FUNCTION_TYPES]
-        if any(calls_verify(scope) for scope in scopes):
-            return  # decoded first (to pick a key, say), verified in the same function
-        scope = scopes[0] if scopes else _root(call)
-        if _authenticates_with(call, scope):
+        # The outermost function holds every enclosing one: a verify anywhere in it
+        # (before the decode, or around it as in `jwt.verify(t, k, () => …)`) counts.
+        outermost = scopes[-1] if scopes else _root(call)
+        if calls_verify(outermost):
+            return
+        if _authenticates_with(call, scopes[0] if scopes else outermost):
             fix = (
                 "jwtService.verifyAsync()"
                 if member_name(call) == "decode" and is_jwt_service_call(call)
@@ -177,7 +179,7 @@ def _authenticates_with(call: Node, scope: Node) -> bool:
     as the request's user? Reads that only feed a log line do not count."""
     node = call
     parent = node.parent
-    while parent is not None and parent.type in PASS_THROUGH:
+    while parent is not None and (parent.type in PASS_THROUGH or _is_default(parent, node)):
         node, parent = parent, parent.parent
     if parent is None:
         return False
@@ -201,6 +203,17 @@ def _authenticates_with(call: Node, scope: Node) -> bool:
     return False
 
 
+def _is_default(parent: Node, node: Node) -> bool:
+    """``jwt.decode(token) || {}``: the decoded value with a fallback."""
+    left = parent.child_by_field_name("left")
+    return (
+        parent.type == "binary_expression"
+        and left is not None
+        and left.id == node.id
+        and node_text(parent.child_by_field_name("operator")) in ("||", "??")
+    )
+
+
 def _reads_identity(member: Node) -> bool:
     """``decoded.sub``, ``decoded.payload.role`` (``complete: true``), ``decoded['userId']``."""
     prop = node_text(member.child_by_field_name("property"))
@@ -209,7 +222,8 @@ def _reads_identity(member: Node) -> bool:
         and member.parent is not None
         and member.parent.type == "member_expression"
     ):
-        return _reads_identity(member.parent)
+        member = member.parent  # iteratively: one level is all `complete: true` adds
+        prop = node_text(member.child_by_field_name("property"))
     return prop in IDENTITY_CLAIMS and not _only_logged(member)
 
 
@@ -225,12 +239,24 @@ def _pattern_takes_identity(pattern: Node) -> bool:
             return True
         if key == "payload" and prop.type == "pair_pattern":
             inner = prop.child_by_field_name("value")
-            if (
-                inner is not None
-                and inner.type == "object_pattern"
-                and _pattern_takes_identity(inner)
-            ):
+            if inner is not None and inner.type == "object_pattern" and _takes_identity(inner):
                 return True
+    return False
+
+
+def _takes_identity(pattern: Node) -> bool:
+    """``{ sub, role }`` inside ``{ payload: { … } }``: one level, no recursion."""
+    for prop in pattern.named_children:
+        if prop.type == "shorthand_property_identifier_pattern":
+            key = node_text(prop)
+        elif prop.type == "pair_pattern":
+            key = node_text(prop.child_by_field_name("key"))
+        elif prop.type == "object_assignment_pattern":
+            key = node_text(prop.child_by_field_name("left"))
+        else:
+            continue
+        if key in IDENTITY_CLAIMS:
+            return True
     return False
 
 
