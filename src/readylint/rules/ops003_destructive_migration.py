@@ -66,6 +66,7 @@ CREATE_TABLE = re.compile(
     re.I,
 )
 RENAME_TABLE = re.compile(rf"\bALTER\s+TABLE\s+({NAME})\s+RENAME\s+TO\s+({NAME})", re.I)
+TABLE_CONSTRAINT = re.compile(r"(CONSTRAINT|PRIMARY|UNIQUE|FOREIGN|CHECK|KEY|INDEX)\b", re.I)
 COPY_ROWS = re.compile(rf"\bINSERT\s+INTO\s+({NAME}).*?\bSELECT\b.*?\bFROM\s+({NAME})", re.I | re.S)
 
 
@@ -116,42 +117,62 @@ class DestructiveMigration(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         sem = ctx.semantics
-        ups: dict[int, Migration] = {}
+        migrations: dict[int, Migration] = {}  # by the id of its up() or down()
         for cls in ctx.captures["class"]:
             found = migration(cls, ctx.source.path)
             if found is not None and found.up is not None:
-                ups[found.up.id] = found
-        if not ups:
+                for method in (found.up, found.down):
+                    if method is not None:
+                        migrations[method.id] = found
+        if not migrations:
             return
-        calls_by_up: dict[int, list[Node]] = {}
+        calls: dict[int, list[Node]] = {}  # method id -> the runner calls in it
         for call in ctx.captures["call"]:
             if member_name(call) not in WATCHED_METHODS:
                 continue
             place = enclosing_method(call)
-            if place is not None and place[1] == "up" and place[2].id in ups:
-                calls_by_up.setdefault(place[2].id, []).append(call)
-        for up_id, calls in calls_by_up.items():
-            yield from self._check_up(sem, ups[up_id], calls)
+            if place is not None and place[1] in ("up", "down") and place[2].id in migrations:
+                calls.setdefault(place[2].id, []).append(call)
+        for found in dict.fromkeys(migrations.values()):
+            assert found.up is not None
+            down_calls = calls.get(found.down.id, []) if found.down is not None else []
+            down_sql = "\n;\n".join(_runner_sql(sem, found.down, down_calls).values())
+            yield from self._check_up(sem, found, calls.get(found.up.id, []), down_sql)
 
-    def _check_up(self, sem: Semantics, found: Migration, calls: list[Node]) -> Iterator[Report]:
+    def _check_up(
+        self, sem: Semantics, found: Migration, calls: list[Node], down_sql: str
+    ) -> Iterator[Report]:
         assert found.up is not None
-        up = found.up
-        runner = runner_name(up)
+        runner = runner_name(found.up)
         runner_calls = [c for c in calls if _on_runner(c, runner)]
-        sql_of = {c.id: _sql(sem, c) for c in runner_calls if member_name(c) in QUERY_METHODS}
-        all_sql = "\n;\n".join(sql for sql in sql_of.values() if sql)
+        sql_of = _runner_sql(sem, found.up, runner_calls)
+        all_sql = "\n;\n".join(sql_of.values())
         created: set[str] = set()
         for call in runner_calls:
             method = member_name(call)
             losses: list[Loss] = []
             if method in DROP_METHODS:
                 losses = _method_losses(sem, call, method)
-            elif method in QUERY_METHODS and sql_of.get(call.id):
-                losses = _sql_losses(sql_of[call.id], all_sql)
+            elif call.id in sql_of:
+                losses = _sql_losses(sql_of[call.id], all_sql, down_sql)
             losses = [loss for loss in losses if not _made_here(loss, created)]
             created |= _created_tables(sem, call, method, sql_of.get(call.id, ""))
             if losses:
                 yield Report(call, _message(found, losses))
+
+
+def _runner_sql(sem: Semantics, method: Node | None, calls: list[Node]) -> dict[int, str]:
+    """Call id -> SQL text of each ``runner.query(sql)`` in a migration method."""
+    if method is None:
+        return {}
+    runner = runner_name(method)
+    found = {}
+    for call in calls:
+        if member_name(call) in QUERY_METHODS and _on_runner(call, runner):
+            sql = _sql(sem, call)
+            if sql:
+                found[call.id] = sql
+    return found
 
 
 def _message(found: Migration, losses: list[Loss]) -> str:
@@ -249,13 +270,16 @@ def _flatten(value: Value, parts: list[str]) -> None:
             parts.append("__sub__")
 
 
-def _sql_losses(sql: str, all_sql: str) -> list[Loss]:
+def _sql_losses(sql: str, all_sql: str, down_sql: str) -> list[Loss]:
     losses: list[Loss] = []
     for statement in sql.split(";"):
         for match in DROP_TABLE.finditer(statement):
             for name in _names(match.group(1)):
-                if not _rebuilt(name, all_sql):
+                copy = _rebuilt_from(name, all_sql)
+                if copy is None:
                     losses.append(Loss("table", name))
+                else:
+                    losses.extend(_columns_lost_in_rebuild(name, copy, all_sql, down_sql))
         for match in TRUNCATE.finditer(statement):
             losses.extend(Loss("rows", name) for name in _names(match.group(1)))
         altered = ALTER_TABLE.search(statement)
@@ -268,8 +292,9 @@ def _sql_losses(sql: str, all_sql: str) -> list[Loss]:
     return losses
 
 
-def _rebuilt(table: str, all_sql: str) -> bool:
-    """SQLite's table rebuild: rows copied into a new table that is renamed back."""
+def _rebuilt_from(table: str, all_sql: str) -> str | None:
+    """SQLite's table rebuild: the rows are copied into a new table that is then
+    renamed to the old name. Returns the new table's name."""
     key = _key(table)
     for rename in RENAME_TABLE.finditer(all_sql):
         if _key(rename.group(2)) != key:
@@ -277,8 +302,49 @@ def _rebuilt(table: str, all_sql: str) -> bool:
         source = _key(rename.group(1))
         for copy in COPY_ROWS.finditer(all_sql):
             if _key(copy.group(1)) == source and _key(copy.group(2)) == key:
-                return True
-    return False
+                return rename.group(1)
+    return None
+
+
+def _columns_lost_in_rebuild(table: str, copy: str, up_sql: str, down_sql: str) -> list[Loss]:
+    """Columns the old table had (as down() recreates it) that the new one lacks."""
+    new = _table_columns(up_sql, copy)
+    old = _table_columns(down_sql, table)
+    if not new or not old:
+        return []  # one side unknown: the rebuild keeps the rows
+    return [Loss("column", _clean(table), column) for column in old if column not in new]
+
+
+def _table_columns(sql: str, table: str) -> list[str]:
+    """Column names of ``CREATE TABLE table (…)`` in ``sql``; empty when not found."""
+    key = _key(table)
+    for match in CREATE_TABLE.finditer(sql):
+        if _key(match.group(1)) != key:
+            continue
+        rest = sql[match.end() :].lstrip()
+        if not rest.startswith("("):
+            return []
+        body = _split_top_level(_parenthesised(rest))
+        columns = []
+        for item in body:
+            first = re.match(NAME, item.strip())
+            if first is not None and not TABLE_CONSTRAINT.match(item.strip()):
+                columns.append(_clean(first.group(0)))
+        return columns
+    return []
+
+
+def _parenthesised(text: str) -> str:
+    """The inside of the parenthesis ``text`` starts with."""
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return text[1:index]
+    return text[1:]
 
 
 def _names(text: str) -> list[str]:
