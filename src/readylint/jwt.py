@@ -321,3 +321,25 @@ def describe_seconds(seconds: float) -> str:
     if seconds >= DAY:
         return f"{seconds / DAY:.1f}d"
     return f"{seconds:g}s"
+
+
+# -- objects filled in after their literal ------------------------------------------------
+
+
+def mutated_objects(assignments: Iterable[Node], calls: Iterable[Node]) -> frozenset[str]:
+    """Texts of the objects a file changes after creating them (``opts.expiresIn =
+    …``, ``payload['exp'] = …``, ``Object.assign(opts, …)``): their literal does not
+    tell the whole story, so they are unknown."""
+    names: set[str] = set()
+    for node in assignments:
+        left = unwrap(node.child_by_field_name("left") or node.child_by_field_name("argument"))
+        if left is not None and left.type in ("member_expression", "subscript_expression"):
+            target = unwrap(left.child_by_field_name("object"))
+            if target is not None:
+                names.add(node_text(target))
+    for call in calls:
+        if call_name(call) == "Object.assign":
+            args = call_arguments(call)
+            if args:
+                names.add(node_text(unwrap(args[0])))
+    return frozenset(names)

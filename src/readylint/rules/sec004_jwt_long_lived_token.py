@@ -15,6 +15,7 @@ from readylint.jwt import (
     jsonwebtoken_function,
     jwt_module_method,
     jwt_module_options,
+    mutated_objects,
     numeric_value,
 )
 from readylint.rule import FileContext, Option, Report, Rule
@@ -27,8 +28,9 @@ from readylint.semantics import (
     member_name,
     node_text,
     pattern_names,
+    unwrap,
 )
-from readylint.values import Choice, Func, Null, Obj, Str, Undefined, Value
+from readylint.values import Choice, Func, Null, Obj, Str, Undefined, Unknown, Value
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -50,6 +52,22 @@ class Limits:
     refresh_label: str
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What the checks of one file share."""
+
+    sem: Semantics
+    limits: Limits
+    mutated: frozenset[str]  # objects given properties after their literal
+
+    def value(self, node: Node | None) -> Value:
+        """The evaluator's answer, but unknown for an object the file fills in later."""
+        inner = unwrap(node)
+        if inner is not None and node_text(inner) in self.mutated:
+            return Unknown(inner, "mutated")
+        return self.sem.value(node)
+
+
 class JwtLongLivedToken(Rule):
     code = "SEC004"
     name = "jwt-long-lived-token"
@@ -60,7 +78,7 @@ class JwtLongLivedToken(Rule):
     precision = "high"
     security_severity = 5.4
     skips_tests = True
-    captures = ("call",)
+    captures = ("call", "assignment")
     needles = (b"sign", b"JwtModule")
     options = (
         Option("max-lifetime", str, DEFAULT_MAX, "longest expiresIn for access tokens"),
@@ -74,30 +92,30 @@ class JwtLongLivedToken(Rule):
         access = config_duration(ctx.options.get("max-lifetime"), DEFAULT_MAX)
         refresh = config_duration(ctx.options.get("max-refresh-lifetime"), DEFAULT_MAX_REFRESH)
         limits = Limits(access, refresh, describe_seconds(access), describe_seconds(refresh))
+        calls = ctx.captures["call"]
+        facts = Facts(sem, limits, mutated_objects(ctx.captures["assignment"], calls))
         functions = ctx.captures.get("function", [])
-        for call in ctx.captures["call"]:
+        for call in calls:
             if jsonwebtoken_function(sem, call) == "sign":
-                yield from self._check_jsonwebtoken_sign(sem, call, limits)
+                yield from self._check_jsonwebtoken_sign(facts, call)
             elif jwt_module_method(call) is not None:
                 for options_node in jwt_module_options(sem, call, functions):
-                    yield from self._check_module_options(sem, call, options_node, limits)
+                    yield from self._check_module_options(facts, call, options_node)
             elif member_name(call) in ("sign", "signAsync") and is_jwt_service_call(call):
-                yield from self._check_jwt_service_sign(sem, call, limits)
+                yield from self._check_jwt_service_sign(facts, call)
 
     # -- jsonwebtoken.sign(payload, secret, options, callback) -------------------
 
-    def _check_jsonwebtoken_sign(
-        self, sem: Semantics, call: Node, limits: Limits
-    ) -> Iterator[Report]:
+    def _check_jsonwebtoken_sign(self, facts: Facts, call: Node) -> Iterator[Report]:
         args = call_arguments(call)
         if not args:
             return
-        payload = sem.value(args[0])
-        options = _sign_options(sem, args[2] if len(args) > 2 else None)
+        payload = facts.value(args[0])
+        options = _sign_options(facts, args[2] if len(args) > 2 else None)
         if options is None:
             return  # options we cannot read
         if isinstance(options, Obj) and options.has("expiresIn"):
-            yield from self._check_lifetime(sem, call, options, payload, limits, "jwt.sign()")
+            yield from self._check_lifetime(facts, call, options, payload, "jwt.sign()")
             return
         if isinstance(options, Obj) and options.has_spread:
             return  # the spread may carry expiresIn
@@ -110,24 +128,20 @@ class JwtLongLivedToken(Rule):
 
     # -- this.jwtService.sign(payload, options) -------------------------------------
 
-    def _check_jwt_service_sign(
-        self, sem: Semantics, call: Node, limits: Limits
-    ) -> Iterator[Report]:
+    def _check_jwt_service_sign(self, facts: Facts, call: Node) -> Iterator[Report]:
         args = call_arguments(call)
         if len(args) < 2:
             return  # the module's signOptions apply; they are checked at JwtModule
-        options = sem.value(args[1])
+        options = facts.value(args[1])
         if isinstance(options, Obj) and options.has("expiresIn"):
-            payload = sem.value(args[0])
+            payload = facts.value(args[0])
             where = f"JwtService.{member_name(call)}()"
-            yield from self._check_lifetime(sem, call, options, payload, limits, where)
+            yield from self._check_lifetime(facts, call, options, payload, where)
 
     # -- JwtModule.register / registerAsync -----------------------------------------
 
-    def _check_module_options(
-        self, sem: Semantics, call: Node, node: Node, limits: Limits
-    ) -> Iterator[Report]:
-        options = sem.value(node)
+    def _check_module_options(self, facts: Facts, call: Node, node: Node) -> Iterator[Report]:
+        options = facts.value(node)
         if not isinstance(options, Obj) or options.node is None:
             return
         if not options.has("signOptions"):
@@ -147,7 +161,7 @@ class JwtLongLivedToken(Rule):
             return
         if sign_options.has("expiresIn"):
             yield from self._check_lifetime(
-                sem, call, sign_options, None, limits, "JwtModule signOptions"
+                facts, call, sign_options, None, "JwtModule signOptions"
             )
         elif not sign_options.has_spread:
             yield Report(
@@ -159,19 +173,14 @@ class JwtLongLivedToken(Rule):
     # -- how long -----------------------------------------------------------------------
 
     def _check_lifetime(
-        self,
-        sem: Semantics,
-        call: Node,
-        options: Obj,
-        payload: Value | None,
-        limits: Limits,
-        where: str,
+        self, facts: Facts, call: Node, options: Obj, payload: Value | None, where: str
     ) -> Iterator[Report]:
         value_node = options.value_node("expiresIn")
         pair = options.pair("expiresIn")
         if value_node is None or pair is None:
             return
-        value = numeric_value(sem, value_node)
+        value = numeric_value(facts.sem, value_node)
+        limits = facts.limits
         seconds = _shortest_branch(value)
         if seconds is None:
             return
@@ -195,12 +204,12 @@ class JwtLongLivedToken(Rule):
         )
 
 
-def _sign_options(sem: Semantics, node: Node | None) -> Obj | Null | None:
+def _sign_options(facts: Facts, node: Node | None) -> Obj | Null | None:
     """The options jsonwebtoken's ``sign`` receives: an object, ``Null()`` when there
     are none (absent, a callback, null/undefined), None when they are unknown."""
     if node is None:
         return Null()
-    value = sem.value(node)
+    value = facts.value(node)
     if isinstance(value, Func | Null | Undefined):
         return Null()
     return value if isinstance(value, Obj) else None

@@ -27,10 +27,8 @@ if TYPE_CHECKING:
 
 # claims that say who the caller is or what it may do
 IDENTITY_CLAIMS = frozenset({"sub", "id", "userId", "role", "roles", "scope", "email"})
-# where a request's authenticated user is kept
-USER_SLOTS = frozenset(
-    {"req.user", "request.user", "ctx.state.user", "res.locals.user", "context.state.user"}
-)
+# where a request's authenticated user is kept: `<holder>.user`
+USER_HOLDERS = frozenset({"req", "request", "ctx.state", "res.locals", "context.state"})
 # calls that take options but do not verify: the options there change nothing
 NON_VERIFYING = frozenset({"sign", "signAsync", "decode"})
 LOGGING = re.compile(
@@ -187,7 +185,7 @@ def _authenticates_with(call: Node, scope: Node) -> bool:
         return _reads_identity(parent)
     if parent.type == "assignment_expression":
         left = parent.child_by_field_name("left")
-        if node_text(left) in USER_SLOTS:
+        if _is_user_slot(left):
             return True
         if left is not None and left.type == "identifier":
             return _variable_authenticates(node_text(left), scope)
@@ -201,6 +199,20 @@ def _authenticates_with(call: Node, scope: Node) -> bool:
         if name.type == "identifier":
             return _variable_authenticates(node_text(name), scope)
     return False
+
+
+def _is_user_slot(node: Node | None) -> bool:
+    """``req.user``, ``(req as any).user``, ``request['user']``, ``ctx.state.user``."""
+    node = unwrap(node)
+    if node is None or node.type not in ("member_expression", "subscript_expression"):
+        return False
+    if node.type == "member_expression":
+        key = node_text(node.child_by_field_name("property"))
+    else:
+        index = node.child_by_field_name("index")
+        key = node_text(index)[1:-1] if index is not None and index.type == "string" else ""
+    holder = unwrap(node.child_by_field_name("object"))
+    return key == "user" and node_text(holder).replace("?.", ".") in USER_HOLDERS
 
 
 def _is_default(parent: Node, node: Node) -> bool:
@@ -286,7 +298,7 @@ def _variable_authenticates(name: str, scope: Node) -> bool:
         elif node.type == "assignment_expression":
             right = unwrap(node.child_by_field_name("right"))
             if (
-                node_text(node.child_by_field_name("left")) in USER_SLOTS
+                _is_user_slot(node.child_by_field_name("left"))
                 and right is not None
                 and node_text(right) == name
             ):
