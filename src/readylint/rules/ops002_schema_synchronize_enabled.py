@@ -226,7 +226,7 @@ def _looks_like_options(sem: Semantics, obj: Node, text: str) -> bool:
         holder = holder.parent
     if holder is not None and holder.type == "variable_declarator":
         name = node_text(holder.child_by_field_name("name"))
-        if name and f"...{name}" in text:
+        if name and re.search(rf"\.\.\.\s*{re.escape(name)}\b", text):
             return False  # spread into other options: judged where it is spread
         if OPTION_TYPES.search(node_text(holder.child_by_field_name("type"))):
             return True
@@ -237,13 +237,13 @@ def _looks_like_options(sem: Semantics, obj: Node, text: str) -> bool:
         return True
     if keys & TYPEORM_KEYS:
         return True
-    driver = sem.value(_pair_value(obj, "type"))
+    driver = sem.value(_pair_value(sem, obj, "type"))
     return (isinstance(driver, Str) and driver.value in DRIVERS) or len(keys & CONNECTION_KEYS) > 1
 
 
-def _pair_value(obj: Node, key: str) -> Node | None:
+def _pair_value(sem: Semantics, obj: Node, key: str) -> Node | None:
     for child in obj.named_children:
-        if child.type == "pair" and node_text(child.child_by_field_name("key")) == key:
+        if child.type == "pair" and sem.property_key(child.child_by_field_name("key")) == key:
             return child.child_by_field_name("value")
     return None
 
