@@ -41,6 +41,7 @@ DEFAULT_MAX_REFRESH = "30d"
 SIGNING_KEYS = ("secret", "privateKey", "secretOrPrivateKey", "secretOrKeyProvider")
 # wrappers a token passes through on its way to the name it is stored under
 PASS_THROUGH = WRAPPER_TYPES | {"await_expression"}
+CLASS_TYPES = frozenset({"class_declaration", "abstract_class_declaration", "class"})
 NEVER_EXPIRES = "so the token never expires and a stolen one works forever"
 
 
@@ -308,9 +309,13 @@ def _destructured_name(array: Node, element: Node) -> str | None:
 
 
 def _function_names(node: Node) -> Iterator[str]:
-    """Names of the functions around ``node``: declarations, methods, and the
-    variables, properties or fields that hold function expressions."""
+    """Names of the functions and classes around ``node``: declarations, methods,
+    the variables, properties or fields that hold function expressions, and the
+    class (``RefreshTokenService``)."""
     for parent in ancestors(node):
+        if parent.type in CLASS_TYPES:
+            yield node_text(parent.child_by_field_name("name"))
+            continue
         if parent.type not in FUNCTION_TYPES:
             continue
         name = parent.child_by_field_name("name")
