@@ -1,0 +1,120 @@
+"""DAT001 missing-transaction: one function writes several times outside one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from readylint import typeorm
+from readylint.findings import Level
+from readylint.rule import FileContext, Report, Rule
+from readylint.semantics import node_text, unwrap
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from readylint.typeorm import Scope, TypeOrmFile, Write
+
+MAX_LISTED = 5
+FIX = "run them in one dataSource.transaction() and write through its manager"
+
+
+class MissingTransaction(Rule):
+    code = "DAT001"
+    name = "missing-transaction"
+    angle = "data"
+    level = Level.ERROR
+    summary = "a function makes several database writes that are not in one transaction"
+    tags = ("data-integrity", "typeorm", "transactions")
+    precision = "high"
+    captures = typeorm.CAPTURES
+    needles = typeorm.NEEDLES
+
+    def check(self, ctx: FileContext) -> Iterator[Report]:
+        orm = typeorm.analyse(ctx)
+        by_function: dict[int, tuple[Node, list[Write]]] = {}
+        for write in orm.writes:
+            function = typeorm.owner_function(write.call)
+            if function is not None:
+                by_function.setdefault(function.id, (function, []))[1].append(write)
+        for function, writes in by_function.values():
+            report = self._check_function(ctx, orm, function, writes)
+            if report is not None:
+                yield report
+
+    def _check_function(
+        self, ctx: FileContext, orm: TypeOrmFile, function: Node, writes: list[Write]
+    ) -> Report | None:
+        if typeorm.is_migration_method(function, ctx.source.path):
+            return None  # TypeORM runs each migration in a transaction
+        # a manager or runner handed in by the caller: the caller owns the transaction
+        counted = [w for w in writes if not orm.caller_managed(w)]
+        if typeorm.max_writes_on_a_path(function, counted) < 2:
+            return None
+        if any(_covers(scope, counted) for scope in orm.scopes):
+            return None
+        if _has_escaping_writes(orm, function, writes):
+            return None  # DAT002 reports the writes that leave the transaction
+        repeated = typeorm.writes_in_loops(function, counted)
+        listed = ", ".join(
+            f"{w.label} (line {ctx.source.position(w.call.start_byte).line}"
+            + (", in a loop)" if w.call.id in repeated else ")")
+            for w in counted[:MAX_LISTED]
+        )
+        if len(counted) > MAX_LISTED:
+            listed += f" and {len(counted) - MAX_LISTED} more"
+        name_node, name = _function_name(function)
+        return Report(
+            name_node,
+            f"{name} makes writes that are not in one transaction: {listed}; if one fails "
+            f"the others stay committed, so {FIX}",
+            related=tuple((w.call, f"write: {w.label}") for w in counted),
+        )
+
+
+def _covers(scope: Scope, writes: list[Write]) -> bool:
+    return all(scope.contains(w.call) for w in writes)
+
+
+def _has_escaping_writes(orm: TypeOrmFile, function: Node, writes: list[Write]) -> bool:
+    ids = {w.call.id for w in writes}
+    return any(
+        write.call.id in ids
+        or (function.start_byte <= scope.start and scope.end <= function.end_byte)
+        for write, scope in orm.escaping
+    )
+
+
+def _function_name(function: Node) -> tuple[Node, str]:
+    """Where DAT001 reports: the method, function or variable name; an
+    anonymous function (a route handler) at its start."""
+    name = function.child_by_field_name("name")
+    if function.type in ("method_definition", "function_declaration") and name is not None:
+        return name, f"{node_text(name)}()"
+    parent = function.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        parent = parent.parent
+    target: Node | None = None
+    if parent is not None:
+        if parent.type == "variable_declarator":
+            target = parent.child_by_field_name("name")
+        elif parent.type == "pair":
+            target = parent.child_by_field_name("key")
+        elif parent.type in ("public_field_definition", "field_definition"):
+            target = parent.child_by_field_name("name") or parent.child_by_field_name("property")
+        elif parent.type == "assignment_expression":
+            left = unwrap(parent.child_by_field_name("left"))
+            target = left.child_by_field_name("property") if left is not None else None
+            if left is not None and left.type == "identifier":
+                target = left
+    if node_text(target) in ("exports", "default"):
+        target = None  # module.exports = async () => …: anonymous
+    if target is not None and target.type in (
+        "identifier",
+        "property_identifier",
+        "private_property_identifier",
+    ):
+        return target, f"{node_text(target)}()"
+    if name is not None:
+        return name, f"{node_text(name)}()"
+    return function, "this function"
