@@ -34,6 +34,7 @@ UPDATED_NAMES = frozenset(
         "modifiedat", "modified", "modifiedon", "modifieddate", "datemodified",
         "lastmodified", "lastmodifiedat", "lastmodifiedon", "lastmodifieddate", "changedat",
         "updatedtimestamp", "updatetimestamp", "modifiedtime", "modificationdate", "lastupdate",
+        "datelastmodified", "datelastupdated",
     }
 )  # fmt: skip
 MAX_CHAIN = 16  # same-file base classes and embedded classes followed, at most

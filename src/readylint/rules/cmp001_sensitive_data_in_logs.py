@@ -22,7 +22,7 @@ from readylint.semantics import (
     string_value,
     unwrap,
 )
-from readylint.values import Bool, Num, Str
+from readylint.values import Bool, Null, Num, Regex, Str, Undefined
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -72,7 +72,8 @@ FLAG_PREFIXES = frozenset(
     {
         "is", "has", "had", "have", "should", "can", "could", "needs", "need", "show", "hide",
         "requires", "require", "must", "was", "were", "did", "does", "allow", "allows",
-        "enable", "disable", "no", "num", "count",
+        "enable", "disable", "no", "num", "count", "check", "checked", "valid", "verified",
+        "correct", "match", "matches", "matched", "compare",
     }
 )  # fmt: skip
 # hashedPassword, maskedToken: already made safe
@@ -90,6 +91,8 @@ WHOLE_REQUEST = re.compile(
 # -- what passes a value through, and what makes it safe ---------------------------
 
 MASKING_CALLEE = re.compile(r"mask|redact|hash|sanitiz|scrub|obfuscat|censor|anonymi", re.I)
+# calls that answer yes or no about a secret: bcrypt.compare, isValidToken, verifyPassword
+VERDICT_CALL = re.compile(r"(?:^|\.)(?:compare\w*|is[A-Z]\w*|has[A-Z]\w*|check\w*|verify\w*)$")
 MASKING_METHODS = frozenset({"slice", "substring", "substr", "replace", "replaceAll"})
 # calls whose result still carries their argument's text
 PASS_THROUGH_CALLS = frozenset(
@@ -307,11 +310,15 @@ def _identifier(sem: Semantics, node: Node) -> tuple[str, bool] | None:
             and WHOLE_REQUEST.match(_compact(init))
         ):
             return f"{name} (the whole {_shown(init)})", True
-        if init.type == "call_expression" and MASKING_CALLEE.search(call_name(init)):
-            return None  # const token = maskToken(raw)
+        if init.type == "await_expression" and init.named_children:
+            init = unwrap(init.named_children[0]) or init
+        if init.type == "call_expression" and (
+            MASKING_CALLEE.search(call_name(init)) or VERDICT_CALL.search(call_name(init))
+        ):
+            return None  # const token = maskToken(raw); const validPassword = bcrypt.compare(…)
     if not is_sensitive_name(name):
         return None
-    if isinstance(sem.value(node), Str | Num | Bool):
+    if isinstance(sem.value(node), Str | Num | Bool | Regex | Null | Undefined):
         return None  # a constant such as AUTHORIZATION = 'authorization' is no user datum
     return name, False
 
