@@ -61,6 +61,7 @@ SENSITIVE_PAIRS = frozenset(
     {
         ("api", "key"), ("card", "number"),
         ("secret", "key"), ("private", "key"), ("signing", "key"), ("encryption", "key"),
+        ("authorization", "header"), ("auth", "header"),
     }
 )  # fmt: skip
 # tokens that are no credential: pagination cursors, axios cancel tokens
@@ -302,14 +303,9 @@ def _identifier(sem: Semantics, node: Node) -> tuple[str, bool] | None:
     declarator = sem.binding_of(node)
     init = unwrap(declarator.child_by_field_name("value")) if declarator is not None else None
     if init is not None and declarator is not None:
-        pattern = declarator.child_by_field_name("name")
-        if (
-            pattern is not None
-            and pattern.type == "identifier"
-            and init.type == "member_expression"
-            and WHOLE_REQUEST.match(_compact(init))
-        ):
-            return f"{name} (the whole {_shown(init)})", True
+        whole = _whole_request_binding(declarator.child_by_field_name("name"), init, name)
+        if whole is not None:
+            return f"{name} (the whole {whole})", True
         if init.type == "await_expression" and init.named_children:
             init = unwrap(init.named_children[0]) or init
         if init.type == "call_expression" and (
@@ -321,6 +317,29 @@ def _identifier(sem: Semantics, node: Node) -> tuple[str, bool] | None:
     if isinstance(sem.value(node), Str | Num | Bool | Regex | Null | Undefined):
         return None  # a constant such as AUTHORIZATION = 'authorization' is no user datum
     return name, False
+
+
+def _whole_request_binding(pattern: Node | None, init: Node, name: str) -> str | None:
+    """``const body = req.body`` or ``const { body } = req``: the request part
+    the local ``name`` holds whole, else None."""
+    if pattern is None:
+        return None
+    if pattern.type == "identifier":
+        return _shown(init) if WHOLE_REQUEST.match(_compact(init)) else None
+    if pattern.type != "object_pattern":
+        return None
+    for prop in pattern.named_children:
+        if prop.type == "shorthand_property_identifier_pattern":
+            key = local = node_text(prop)
+        elif prop.type == "pair_pattern":
+            key = node_text(prop.child_by_field_name("key"))
+            local = node_text(prop.child_by_field_name("value"))
+        else:
+            continue
+        whole = f"{_compact(init)}.{key}"
+        if local == name and WHOLE_REQUEST.match(whole):
+            return whole
+    return None
 
 
 def _literal_items(node: Node) -> list[Node]:
