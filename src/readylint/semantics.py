@@ -229,6 +229,7 @@ class Semantics:
         self._this_assignments: list[Node] = []
         self._fields: dict[int, dict[str, list[Node | None]]] = {}
         self._references: dict[int, tuple[str, str] | None] = {}
+        self._binding_scopes: dict[str, dict[int, list[Node]]] = {}  # name -> scope id -> decls
         self._index(captures)
 
     # -- indexing ---------------------------------------------------------
@@ -397,10 +398,13 @@ class Semantics:
         candidates = self.declarators.get(name)
         if not candidates:
             return None
-        scopes: dict[int, list[Node]] = {}
-        for decl in candidates:
-            scope = self._scope_of(decl)
-            scopes.setdefault(scope.id if scope is not None else -1, []).append(decl)
+        scopes = self._binding_scopes.get(name)
+        if scopes is None:  # once per name: a file with many same-named locals stays linear
+            scopes = {}
+            for decl in candidates:
+                scope = self._scope_of(decl)
+                scopes.setdefault(scope.id if scope is not None else -1, []).append(decl)
+            self._binding_scopes[name] = scopes
         for parent in ancestors(ident):
             if parent.type in FUNCTION_TYPES or parent.type == "catch_clause":
                 if parent.type == "catch_clause":
