@@ -135,6 +135,16 @@ class Session {
     assert [listener.hook for listener in session.listeners] == ["AfterInsert"]
 
 
+def test_a_base_class_with_listeners_only_is_kept_and_plain_classes_are_not() -> None:
+    code = """
+import { AfterInsert } from 'typeorm';
+export abstract class Audited { @AfterInsert() record() {} }
+class Plain { x = 1; method() {} }
+"""
+    (audited,) = read(code)
+    assert audited.kind == "base" and [x.hook for x in audited.listeners] == ["AfterInsert"]
+
+
 def test_deep_nesting_does_not_crash() -> None:
     code = "@Entity() class X { a = " + "[" * 10_000 + "]" * 10_000 + " }"
     (entity,) = read(code)

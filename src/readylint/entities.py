@@ -15,8 +15,8 @@ Decorators are named by what they resolve to: ``@OrmEntity()`` with
 comes from (``typeorm``, ``@mikro-orm/core``; ``""`` when the name is not
 imported), so a rule can leave a look-alike ``@Entity`` of some other
 library alone. A class that carries no entity decorator but has ORM columns
-(an abstract ``BaseModel`` with timestamps) is returned too, with kind
-``base``, so a rule can follow ``extends`` inside the file.
+or listeners (an abstract ``BaseModel`` with timestamps or audit hooks) is
+returned too, with kind ``base``, so a rule can follow ``extends``.
 """
 
 from __future__ import annotations
@@ -217,8 +217,12 @@ def _class_entity(node: Node, sem: Semantics, local: set[str]) -> EntityClass | 
             table = _table_name(decorator, sem)
             break
     properties, listeners = _members(body, sem)
-    if kind == "base" and not any(p.is_column or p.is_relation for p in properties):
-        return None  # neither an entity nor a class that declares columns
+    if (
+        kind == "base"
+        and not listeners
+        and not any(p.is_column or p.is_relation for p in properties)
+    ):
+        return None  # neither an entity nor a base class with columns or listeners
     name_node = node.child_by_field_name("name")
     extends, extends_module = _extends(node, sem)
     start_node = node.parent if node.parent is not None and _is_export(node.parent) else node

@@ -170,11 +170,13 @@ class SensitiveDataInLogs(Rule):
 def _is_logging_call(sem: Semantics, call: Node) -> bool:
     method = member_name(call)
     receiver = call_receiver(call)
-    if receiver is None or method not in LOGGER_METHODS:
+    if receiver is None:
         return False
     text = node_text(receiver)
     if text in ("console", "window.console", "globalThis.console"):
         return method in CONSOLE_METHODS
+    if method not in LOGGER_METHODS:
+        return False
     if receiver.type == "identifier":
         return bool(LOGGER_NAME.match(text)) or _bound_to_logger(sem, receiver)
     if receiver.type == "member_expression":
