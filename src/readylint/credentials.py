@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 # -- names ---------------------------------------------------------------------
 
@@ -128,7 +129,7 @@ ENUMERATIONS = frozenset(
 )  # fmt: skip
 PLACEHOLDER_WORDS = (
     "changeme", "changeit", "placeholder", "example", "dummy", "test", "todo", "fixme",
-    "replace", "redacted", "sample", "fake", "insert", "notset", "notreal",
+    "replace", "redacted", "sample", "fake", "insert", "notset", "notreal", "mock",
 )  # fmt: skip
 _PLACEHOLDER_SHAPES = re.compile(
     r"^(?:your|my)[-_]|[-_]here$|^<.*>$|^\[.*\]$|^\{\{.*\}\}$|^\$\{.*\}$|^%\w+%$|^\$[A-Z_]+$|"
@@ -168,7 +169,8 @@ NAME_VOCABULARY = frozenset(
 _NAME_SEPARATORS = re.compile(r"[-_.:/]")
 _NAME_SEGMENT = re.compile(r"^(?:[a-z]+|[A-Z]+|[A-Z]?[a-z]+(?:[A-Z][a-z]+)*)$")
 _REGEX_SHAPE = re.compile(r"^\^|(?<!\\)\$$|\(\?|\\[dws]")
-_FORMAT_SHAPE = re.compile(r"%[sdjo]|\{\d*\}|\$\{")
+# format strings and template placeholders: ``%s``, ``{0}``, ``${x}``, ``$S{x}``, ``{{x}}``
+_FORMAT_SHAPE = re.compile(r"%[sdjo]|\{\d*\}|\$\w?\{|\{\{|\{[A-Za-z_]\w*\}")
 _SCHEME_VALUE = re.compile(r"^(Bearer|Basic|Token|Bot|ApiKey|Digest)\s+(\S+)$", re.I)
 
 
@@ -292,6 +294,19 @@ def looks_like_compared_key(value: str) -> bool:
     if len(token) < 8:
         return _has_complexity(token)
     return True
+
+
+def looks_random(value: str) -> bool:
+    """``k_9f8e7d6c5b4a``, ``pk_7Hq2vL9sXw4m``, a UUID — not ``colorPrimary500``,
+    ``android-v1``: letters and digits alternate, or a long value mixes case and digits."""
+    if len(value) < 12:
+        return False
+    kinds = ["d" if ch.isdigit() else "a" if ch.isalpha() else "" for ch in value]
+    classes = [k for k in kinds if k]
+    changes = sum(1 for a, b in pairwise(classes) if a != b)
+    if changes >= 4:
+        return True
+    return len(value) >= 20 and _has_complexity(value) and any(ch.isdigit() for ch in value)
 
 
 def _has_complexity(value: str) -> bool:

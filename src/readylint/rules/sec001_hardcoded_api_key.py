@@ -16,6 +16,7 @@ from readylint.credentials import (
     is_credential_env_key,
     looks_like_compared_key,
     looks_like_credential,
+    looks_random,
     may_hold_provider_token,
     name_words,
     scheme_token,
@@ -39,7 +40,7 @@ from readylint.semantics import (
     string_value,
     unwrap,
 )
-from readylint.values import Arr, ConfigRead, EnvRead, Obj, Str, Value
+from readylint.values import Arr, ConfigRead, EnvRead, Obj, Str, Unknown, Value
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -572,6 +573,13 @@ class _Scan:
         target = unwrap(init) if init is not None else node
         if target is not None and target.type == "new_expression":
             return self._collection(node, target)
+        if (
+            target is not None
+            and target.type == "binary_expression"
+            and node_text(target.child_by_field_name("operator")) in ("||", "??")
+        ):
+            # ``process.env.KEYS?.split(',') || ['demo-key-123']``: the fallback is accepted
+            return self._table(target.child_by_field_name("right"))
         return self._literal_table(self.sem.value(target))
 
     def _collection(self, node: Node, new: Node) -> Table | None:
@@ -603,10 +611,12 @@ class _Scan:
     def _filled_by_calls(self, node: Node, constructor: str) -> Table:
         """``const keys = new Map(); keys.set('k', …)`` in the same file."""
         table = Table()
-        wanted = node_text(node)
+        wanted = _holder_name(node) if node.type == "new_expression" else node_text(node)
         method = "set" if constructor == "Map" else "add"
         for call in self.ctx.captures["call"]:
-            if member_name(call) != method or node_text(call_receiver(call)) != wanted:
+            if not wanted or member_name(call) != method:
+                continue
+            if node_text(call_receiver(call)) != wanted:
                 continue
             args = call_arguments(call)
             if args:
@@ -785,7 +795,7 @@ class _Scan:
                     yield header.value, args[1]
 
     def _check_named(self, name: str, value_node: Node, value: Value, written_here: bool) -> None:
-        for literal, fallback in _literals_of(value):
+        for literal, fallback in self._literals_of(value_node, value):
             if literal.node is None or _within(literal.node, value_node) != written_here:
                 continue
             if not looks_like_credential(literal.value, name):
@@ -797,6 +807,26 @@ class _Scan:
                 f"ships with the source to everyone who can read it; {FIX_SOURCE}",
                 _secrets_of(literal),
             )
+
+    def _literals_of(self, value_node: Node, value: Value) -> Iterator[tuple[Str, bool]]:
+        """The literals a credential-named place holds: the value, an env/config
+        fallback, the items of an array (``API_KEYS = ['…', '…']``), and the
+        random-looking keys and values of an object, ``Map`` or ``Set``
+        (``API_KEYS = { acme: 'k_9f8e…' }``) — not labels such as ``'ios-v1'``."""
+        if isinstance(value, Str):
+            yield value, False
+        elif isinstance(value, EnvRead | ConfigRead):
+            if isinstance(value.fallback, Str):
+                yield value.fallback, True
+        elif isinstance(value, Arr):
+            for item in value.items:
+                if isinstance(item, Str):
+                    yield item, False
+        else:
+            table = self._table(value_node) if isinstance(value, Obj | Unknown) else None
+            for entry in [*table.keys, *table.values] if table is not None else ():
+                if isinstance(entry, Str) and looks_random(entry.value):
+                    yield entry, False
 
     def _check_authorization(
         self, name: str, value_node: Node, value: Value, written_here: bool
@@ -1118,19 +1148,19 @@ def _assigned_name(node: Node) -> str:
     return ""
 
 
-def _literals_of(value: Value) -> Iterator[tuple[Str, bool]]:
-    """The literals a credential-named place holds: the value, an env/config
-    fallback, or the items of an array (``API_KEYS = ['…', '…']``). An object's
-    values are left alone: ``TOKENS = { 'k…': 'ios-app' }`` maps keys to labels."""
-    if isinstance(value, Str):
-        yield value, False
-    elif isinstance(value, EnvRead | ConfigRead):
-        if isinstance(value.fallback, Str):
-            yield value.fallback, True
-    elif isinstance(value, Arr):
-        for item in value.items:
-            if isinstance(item, Str):
-                yield item, False
+def _holder_name(new: Node) -> str:
+    """How code refers to the collection ``new`` creates: ``KEYS`` or ``this.keys``."""
+    parent = new.parent
+    while parent is not None and parent.type in ("as_expression", "satisfies_expression"):
+        parent = parent.parent
+    if parent is None:
+        return ""
+    if parent.type == "variable_declarator":
+        return node_text(parent.child_by_field_name("name"))
+    if parent.type in ("public_field_definition", "field_definition"):
+        field_name = parent.child_by_field_name("name") or parent.child_by_field_name("property")
+        return f"this.{node_text(field_name)}"
+    return ""
 
 
 def _within(node: Node, outer: Node) -> bool:
