@@ -36,6 +36,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "app.ts").write_text(APP, encoding="utf-8")
+    # the rules these tests are about; others would add findings of their own
+    (tmp_path / "readylint.toml").write_text('select = ["SEC002", "SEC003"]\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -218,6 +220,20 @@ def test_a_bad_baseline_is_a_one_line_usage_error(
     result = CliRunner().invoke(main, ["check", ".", "--baseline", "bad.json"])
     assert result.exit_code == 2
     assert reason in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_project_rule_findings_are_baselined_like_file_findings(project: Path) -> None:
+    Path("readylint.toml").write_text('select = ["SEC002", "INF001"]\n', encoding="utf-8")
+    assert sorted(new_rules(".")) == [("INF001", 5), ("SEC002", 7)]  # no readiness route
+    write_baseline()
+    edit(project, "// entry point\n\n" + APP)
+    assert new_rules(".", "--baseline", "readylint-baseline.json") == []
+    # a second application without a readiness route is a new problem
+    (project / "src" / "admin.ts").write_text(
+        "import express from 'express';\nconst admin = express();\nadmin.listen(4000);\n",
+        encoding="utf-8",
+    )
+    assert new_rules(".", "--baseline", "readylint-baseline.json") == [("INF001", 2)]
 
 
 def _finding(line: int, fingerprint: str, suppressed: bool = False) -> Finding:

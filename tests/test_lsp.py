@@ -41,7 +41,8 @@ CLIENTS = {
     "emacs@v29.1": types.PositionEncodingKind.Utf32,
 }
 
-pytestmark = pytest.mark.asyncio(loop_scope="function")
+# the three encodings are covered by the first test; the others use one client
+VSCODE_ONLY = pytest.mark.parametrize("client", ["visual-studio-code"], indirect=True)
 
 
 @pytest.fixture
@@ -150,6 +151,7 @@ def apply_edits(text: str, edits: list[types.TextEdit], encoding: str) -> str:
     return text
 
 
+@pytest.mark.asyncio
 async def test_open_cors_diagnostic_code_action_then_clean(
     client: LanguageClient, project: Path
 ) -> None:
@@ -203,6 +205,8 @@ async def test_open_cors_diagnostic_code_action_then_clean(
     assert await next_diagnostics(client, uri) == []
 
 
+@pytest.mark.asyncio
+@VSCODE_ONLY
 async def test_changes_are_debounced_and_linted_from_memory(
     client: LanguageClient, project: Path
 ) -> None:
@@ -229,6 +233,8 @@ def save(client: LanguageClient, uri: str) -> None:
     )
 
 
+@pytest.mark.asyncio
+@VSCODE_ONLY
 async def test_save_runs_project_rules_and_reloads_the_config(
     client: LanguageClient, project: Path
 ) -> None:
@@ -257,6 +263,8 @@ async def test_save_runs_project_rules_and_reloads_the_config(
     await diagnostics_until(client, uri, [])
 
 
+@pytest.mark.asyncio
+@VSCODE_ONLY
 async def test_the_quick_fix_extends_a_disable_comment_already_above(
     client: LanguageClient, project: Path
 ) -> None:
@@ -284,6 +292,8 @@ async def test_the_quick_fix_extends_a_disable_comment_already_above(
     assert await next_diagnostics(client, uri) == []
 
 
+@pytest.mark.asyncio
+@VSCODE_ONLY
 async def test_closing_clears_and_other_files_are_left_alone(
     client: LanguageClient, project: Path
 ) -> None:

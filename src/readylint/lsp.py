@@ -301,7 +301,9 @@ class ReadylintServer(LanguageServer):
         settings = self.settings_for(root)
         if settings is None:
             return []
-        result = run([root], settings.config, settings.rules)
+        # the CLI's cache: a save re-lints only what changed on disk
+        cache = Path(settings.config.cache_dir)
+        result = run([root], settings.config, settings.rules, jobs=1, cache_dir=cache)
         return [f for f in result.findings if not f.suppressed]
 
     async def lint_workspace(self, root: Path) -> None:
