@@ -60,7 +60,10 @@ REQUEST_CONTAINER = re.compile(
     rf"^{REQUEST_OBJECT}\s*\??\.\s*(?:headers|header|query|body|params)$|(?:^|\.)headers$"
 )
 REQUEST_GETTER_RECEIVER = re.compile(rf"^{REQUEST_OBJECT}$|(?:^|\.)headers$")
-KEY_FIELD_LAST_WORDS = frozenset({"key", "token", "secret", "authorization", "apikey"})
+# the last word of a header/query/body field that carries a credential
+KEY_FIELD_LAST_WORDS = frozenset(
+    {"key", "token", "secret", "authorization", "apikey", "password", "passwd", "pwd"}
+)
 KEY_FIELD_QUALIFIERS = frozenset({"x", "api", "auth", "access", "secret", "partner", "client"})
 NEST_PARAM_DECORATORS = frozenset({"Headers", "Query", "Body"})
 # calls that pass a key through unchanged enough to still be "the key"
@@ -343,11 +346,13 @@ class _Scan:
             value = value.fallback  # type: ignore[assignment]
         if isinstance(value, Str) and value.node is not None:
             if looks_like_compared_key(value.value):
+                noun = _credential_noun(field_name)
                 self._report(
                     value.node,
-                    f"the request's {field_name} is compared with the literal key "
+                    f"the request's {field_name} is compared with the literal {noun} "
                     f"{mask_secret(value.value)}, so anyone who reads the code has a working "
-                    f"key; compare it with keys loaded from the environment or a secret store",
+                    f"{noun}; compare it with values loaded from the environment or a secret "
+                    "store",
                     _secrets_of(value),
                 )
             return
@@ -920,6 +925,13 @@ def _is_key_field(name: str) -> bool:
     if words[-1] == "key" and len(words) > 1:
         return bool(KEY_FIELD_QUALIFIERS & set(words[:-1]))
     return words != ("key",)
+
+
+def _credential_noun(field_name: str) -> str:
+    words = name_words(field_name)
+    if words and words[-1] in ("password", "passwd", "pwd"):
+        return "password"
+    return "token" if words and words[-1] in ("token", "authorization") else "key"
 
 
 def _enclosing_scope(node: Node) -> Node:
