@@ -277,8 +277,8 @@ def looks_like_credential(value: str, name: str = "") -> bool:
         or is_name_like(value, name)
     ):
         return False
-    if value.lower().startswith("pk_live_"):
-        return False  # a Stripe publishable key is public by design
+    if value.lower().startswith(("pk_live_", "encrypted:")):
+        return False  # a Stripe publishable key is public; dotenvx values are encrypted
     if len(value) < 16:
         return _has_complexity(value)
     return True
@@ -363,7 +363,7 @@ PROVIDERS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "a GitHub token",
         re.compile(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})"),
     ),
-    ("a Slack token", re.compile(r"(?<![A-Za-z0-9])xox[abprs]-[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")),
+    ("a Slack token", re.compile(r"(?<![A-Za-z0-9])xox[abprs]-[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}")),
     ("a Stripe live secret key", re.compile(r"(?<![A-Za-z0-9])[sr]k_live_[0-9A-Za-z]{20,}")),
     ("a Google API key", re.compile(r"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])")),
     (
@@ -391,7 +391,7 @@ PROVIDER_NEEDLES = (
     b"AKIA", b"ASIA", b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_", b"xox",
     b"_live_", b"AIza", b"SG.", b"npm_", b"PRIVATE KEY", b"eyJ",
 )  # fmt: skip
-_FAKE_TOKEN = re.compile(r"example|placeholder|your|dummy|x{6,}|(.)\1{7,}", re.I)
+_FAKE_TOKEN = re.compile(r"example|placeholder|your|dummy|test|fake|x{6,}|(.)\1{7,}", re.I)
 _FAKE_PEM = re.compile(r"example|placeholder|your|dummy|\.\.\.", re.I)
 
 

@@ -56,10 +56,16 @@ FIX_ENV = "rotate it, remove the file from git and commit only a .env.example wi
 
 REQUEST_OBJECT = r"(?:req|request|ctx|context|c\.req|ctx\.request|event|this\.req|this\.request)"
 # ``req.headers`` / ``request.query`` / ``ctx.request.body`` / ``event.headers`` / ``headers``
+# / ``event.queryStringParameters`` (Lambda) / ``socket.handshake.auth`` (socket.io)
 REQUEST_CONTAINER = re.compile(
-    rf"^{REQUEST_OBJECT}\s*\??\.\s*(?:headers|header|query|body|params)$|(?:^|\.)headers$"
+    rf"^{REQUEST_OBJECT}\s*\??\.\s*(?:headers|header|query|body|params)$"
+    r"|(?:^|\.)(?:headers|queryStringParameters|handshake\.(?:auth|query))$"
 )
-REQUEST_GETTER_RECEIVER = re.compile(rf"^{REQUEST_OBJECT}$|(?:^|\.)headers$")
+# ``req.get(name)`` / ``req.header(name)`` / ``request.headers.get(name)`` (fetch, Next.js)
+# / ``headers().get(name)`` / ``url.searchParams.get(name)``
+REQUEST_GETTER_RECEIVER = re.compile(
+    rf"^{REQUEST_OBJECT}$|(?:^|\.)headers(?:\(\))?$|(?:^|\.)searchParams$"
+)
 # the last word of a header/query/body field that carries a credential
 KEY_FIELD_LAST_WORDS = frozenset(
     {"key", "token", "secret", "authorization", "apikey", "password", "passwd", "pwd"}
