@@ -142,6 +142,7 @@ _OBVIOUS_PLACEHOLDER = re.compile(
     r"changeme|change[-_]me|placeholder|example",
     re.I,
 )
+_UPPER_CONSTANT = re.compile(r"^[A-Z][A-Z0-9]*(?:[-_.:][A-Z0-9]+)+$")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _URL_USERINFO = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@\s]*:[^/@\s]+@")
@@ -224,7 +225,7 @@ def is_name_like(value: str, name: str = "") -> bool:
     when it speaks of credentials or repeats its own name; ``GaryHost`` does not."""
     if any(ch.isdigit() for ch in value):
         return False
-    segments = _NAME_SEPARATORS.split(value)
+    segments = _NAME_SEPARATORS.split(value.lstrip("@"))  # ``@@auth/TOKEN_REFRESHED``
     if not all(_NAME_SEGMENT.match(segment) for segment in segments):
         return False
     if len(segments) > 1:
@@ -277,6 +278,8 @@ def looks_like_credential(value: str, name: str = "") -> bool:
         or is_name_like(value, name)
     ):
         return False
+    if _UPPER_CONSTANT.match(value) and not looks_random(value):
+        return False  # ``MONGODB-X509``, ``SCRAM-SHA-256``: a constant's name
     if value.lower().startswith(("pk_live_", "encrypted:")):
         return False  # a Stripe publishable key is public; dotenvx values are encrypted
     if len(value) < 16:

@@ -92,8 +92,9 @@ SAFE_COMPARE = frozenset(
         "timingSafeCompare", "tsscmp", "safeEqual", "constantTimeEqual",
     }
 )  # fmt: skip
-MAX_SCOPES = 64  # functions scanned for comparisons per file
-MAX_SCOPE_NODES = 20_000
+MAX_SCAN_NODES = 200_000  # nodes of key-reading functions scanned per file
+REQUEST_HINT = re.compile(rb"(?i)header|query|body|params|handshake")
+KEY_HINT = re.compile(rb"(?i)key|token|secret|authorization|pass|pwd")
 
 # -- where a literal gets a name ------------------------------------------------------
 
@@ -218,23 +219,24 @@ class _Scan:
     # -- 1. literal keys checked against a request's key ----------------------------
 
     def request_keys(self) -> None:
-        text = self.ctx.source.data
-        if not re.search(rb"(?i)header|query|body", text) or not re.search(
-            rb"(?i)key|token|secret|authorization", text
-        ):
+        data = self.ctx.source.data
+        if not REQUEST_HINT.search(data) or not KEY_HINT.search(data):
             return
         scopes: dict[int, Node] = {}
         for node in self._key_reads():
             scope = _enclosing_scope(node)
             scopes.setdefault(scope.id, scope)
-        pending = list(scopes.values())
+        # a function inside another scanned function is scanned with it
+        pending = [s for s in scopes.values() if not any(a.id in scopes for a in ancestors(s))]
         done: set[int] = set()
-        while pending and len(done) < MAX_SCOPES:
+        budget = MAX_SCAN_NODES
+        while pending and budget > 0:
             scope = pending.pop(0)
             if scope.id in done:
                 continue
             done.add(scope.id)
-            pending.extend(self._scan_scope(scope))
+            more, budget = self._scan_scope(scope, budget)
+            pending.extend(more)
 
     def _key_reads(self) -> Iterator[Node]:
         for member in self.ctx.captures["member"]:
@@ -259,11 +261,12 @@ class _Scan:
             if decorator.parent is not None and _decorated_field(decorator) is not None:
                 yield decorator
 
-    def _scan_scope(self, scope: Node) -> list[Node]:
+    def _scan_scope(self, scope: Node, budget: int) -> tuple[list[Node], int]:
         """Report every literal the request key is compared with in ``scope``;
-        return same-file functions the key is passed to."""
+        return same-file functions the key is passed to, and the budget left."""
         more: list[Node] = []
-        for node in descendants(scope, MAX_SCOPE_NODES):
+        for node in descendants(scope, budget):
+            budget -= 1
             kind = node.type
             if kind == "binary_expression":
                 self._check_binary(node)
@@ -277,7 +280,7 @@ class _Scan:
                     self._report_table(table, self._table(table), "keys", field_name)
             elif kind == "switch_statement":
                 self._check_switch(node)
-        return more
+        return more, budget
 
     def _check_binary(self, node: Node) -> None:
         operator = node_text(node.child_by_field_name("operator"))
@@ -300,8 +303,10 @@ class _Scan:
     def _check_call(self, call: Node) -> list[Node]:
         method = member_name(call)
         args = call_arguments(call)
+        if not args:
+            return []
         receiver = call_receiver(call)
-        callee = node_text(call_function(call))
+        callee = node_text(call_function(call)) if method in ("hasOwn", "call") else ""
         if method in LIST_LOOKUPS and receiver is not None and args:
             field_name = self._key_of(args[0])
             if field_name is not None:
