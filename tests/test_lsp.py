@@ -72,13 +72,13 @@ async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, pro
 
 
 async def next_diagnostics(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
-    """Wait for the next publishDiagnostics for ``uri`` and return its diagnostics."""
-    while True:
+    """The diagnostics of the next publishDiagnostics for ``uri`` not read yet (the
+    client keeps the latest per document; reading one removes it)."""
+    while uri not in client.diagnostics:
         await asyncio.wait_for(
             client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), TIMEOUT
         )
-        if uri in client.diagnostics:
-            return list(client.diagnostics.pop(uri))
+    return list(client.diagnostics.pop(uri))
 
 
 async def diagnostics_until(
@@ -251,10 +251,13 @@ async def test_save_runs_project_rules_and_reloads_the_config(
     # project findings stay while the user types, until the next save
     change(client, uri, OPEN_CORS + "// more\n", 2)
     assert [d.code for d in await next_diagnostics(client, uri)] == ["INF001", "SEC002"]
-    # saving a config change takes effect
+    other = open_file(client, project / "src" / "admin.ts", "import cors from 'cors';\ncors();\n")
+    assert [d.code for d in await next_diagnostics(client, other)] == ["SEC002"]
+    # saving a config change takes effect in every open document
     config.write_text('select = ["SEC002", "INF001"]\nignore = ["SEC002"]\n', encoding="utf-8")
     save(client, uri)
     await diagnostics_until(client, uri, ["INF001"])
+    await diagnostics_until(client, other, [])
     # and a fix on disk clears the project finding at the next save
     ready = OPEN_CORS + "app.get('/readyz', async (_req, res) => { res.send('ok'); });\n"
     (project / "src" / "app.ts").write_text(ready, encoding="utf-8")

@@ -366,18 +366,15 @@ def did_change(ls: ReadylintServer, params: types.DidChangeTextDocumentParams) -
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 async def did_save(ls: ReadylintServer, params: types.DidSaveTextDocumentParams) -> None:
-    # a saved readylint.toml or .gitignore can change any document's settings
+    # a saved readylint.toml or .gitignore can change any open document's settings
     ls.settings_cache.clear()
     ls.config_errors_shown.clear()
-    uri = params.text_document.uri
-    document = ls.documents.get(uri)
-    if document is None:
-        return
-    ls.documents[uri] = refreshed = replace(
-        document, candidate=ls.candidate_for(document.absolute, document.workspace_root)
-    )
-    ls.schedule(uri, 0)
-    await ls.lint_workspace(refreshed.workspace_root)
+    for other in ls.documents.values():
+        other.candidate = ls.candidate_for(other.absolute, other.workspace_root)
+        ls.schedule(other.uri, 0)
+    document = ls.documents.get(params.text_document.uri)
+    if document is not None:
+        await ls.lint_workspace(document.workspace_root)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
