@@ -60,6 +60,8 @@ OPTION_TYPES = re.compile(
 )
 CONFIG_FILE = re.compile(r"^(ormconfig|data[-_.]?source|typeorm)\b", re.I)
 FACTORY_METHODS = frozenset({"createTypeOrmOptions"})
+# test assertions and mocks whose object arguments are expected values, not configs
+EXPECTATION = re.compile(r"^(expect|to[A-Z]\w*|mock\w*|objectContaining|resolves|rejects)$")
 CONNECT_FUNCTIONS = frozenset({"createConnection", "createConnections"})
 PRODUCTION_NAMES = frozenset({"production", "prod"})
 MAX_SPREAD_DEPTH = 4
@@ -224,6 +226,8 @@ def _looks_like_options(sem: Semantics, obj: Node, text: str) -> bool:
         ):
             return True
         holder = holder.parent
+    if _is_expectation(holder):
+        return False  # an expected value in a test assertion or a mock, not a config
     if holder is not None and holder.type == "variable_declarator":
         name = node_text(holder.child_by_field_name("name"))
         if name and re.search(rf"\.\.\.\s*{re.escape(name)}\b", text):
@@ -239,6 +243,11 @@ def _looks_like_options(sem: Semantics, obj: Node, text: str) -> bool:
         return True
     driver = sem.value(_pair_value(sem, obj, "type"))
     return (isinstance(driver, Str) and driver.value in DRIVERS) or len(keys & CONNECTION_KEYS) > 1
+
+
+def _is_expectation(holder: Node | None) -> bool:
+    call = holder.parent if holder is not None and holder.type == "arguments" else None
+    return call is not None and bool(EXPECTATION.match(member_name(call)))
 
 
 def _pair_value(sem: Semantics, obj: Node, key: str) -> Node | None:
