@@ -245,21 +245,10 @@ class ReadylintServer(LanguageServer):
 
     # -- linting ---------------------------------------------------------------
 
-    def lint_text(self, document: Document, text: str) -> list[Finding] | None:
-        """The file rules on the in-memory text; None when there is nothing to do."""
-        if document.candidate is None:
-            return None
-        settings = self.settings_for(document.absolute)
-        if settings is None:
-            return None
-        result = lint_bytes(document.candidate, text.encode("utf-8", "surrogatepass"), settings)
-        for note in result.notifications:
-            self.window_log_message(
-                types.LogMessageParams(
-                    type=types.MessageType.Log, message=f"readylint: {note.path}: {note.message}"
-                )
-            )
-        return [f for f in result.findings if not f.suppressed]
+    def log(self, message: str) -> None:
+        self.window_log_message(
+            types.LogMessageParams(type=types.MessageType.Log, message=f"readylint: {message}")
+        )
 
     def publish(self, document: Document) -> None:
         text_document = self.workspace.get_text_document(document.uri)
@@ -274,16 +263,28 @@ class ReadylintServer(LanguageServer):
         )
 
     async def lint_and_publish(self, uri: str) -> None:
+        """The file rules on the document's in-memory text, then publish."""
         document = self.documents.get(uri)
         if document is None or document.candidate is None:
             return  # not a file readylint lints: say nothing rather than "no problems"
         text_document = self.workspace.get_text_document(uri)
         version, text = text_document.version, text_document.source
-        findings = await self.in_thread(self.lint_text, document, text)
+        settings = self.settings_for(document.absolute)
+        findings: list[Finding] = []
+        if settings is not None:
+            raw = text.encode("utf-8", "surrogatepass")
+            try:
+                result = await self.in_thread(lint_bytes, document.candidate, raw, settings)
+            except Exception as exc:  # a bug must not take the server down
+                self.log(f"linting {document.candidate.path} failed: {exc!r}")
+                return
+            for note in result.notifications:
+                self.log(f"{note.path}: {note.message}")
+            findings = [f for f in result.findings if not f.suppressed]
         current = self.documents.get(uri)
         if current is not document or self.workspace.get_text_document(uri).version != version:
             return  # closed, or changed again: a newer lint is on its way
-        document.file_findings = findings or []
+        document.file_findings = findings
         self.publish(document)
 
     def schedule(self, uri: str, delay: float) -> None:
@@ -297,17 +298,16 @@ class ReadylintServer(LanguageServer):
             delay, lambda: asyncio.ensure_future(self.lint_and_publish(uri))
         )
 
-    def run_workspace(self, root: Path) -> list[Finding]:
-        settings = self.settings_for(root)
-        if settings is None:
-            return []
+    @staticmethod
+    def run_workspace(root: Path, settings: Settings) -> list[Finding]:
         # the CLI's cache: a save re-lints only what changed on disk
         cache = Path(settings.config.cache_dir)
         result = run([root], settings.config, settings.rules, jobs=1, cache_dir=cache)
         return [f for f in result.findings if not f.suppressed]
 
     async def lint_workspace(self, root: Path) -> None:
-        """Lint the whole workspace for project rules; one run per root at a time."""
+        """Lint the whole workspace for project rules; one run per root at a time,
+        and one more if a save came in meanwhile."""
         if root in self.project_running:
             self.project_again.add(root)
             return
@@ -315,7 +315,14 @@ class ReadylintServer(LanguageServer):
         try:
             while True:
                 self.project_again.discard(root)
-                findings = await self.in_thread(self.run_workspace, root)
+                settings = self.settings_for(root)
+                if settings is None:
+                    break
+                try:
+                    findings = await self.in_thread(self.run_workspace, root, settings)
+                except Exception as exc:  # a bug must not take the server down
+                    self.log(f"linting the workspace {root} failed: {exc!r}")
+                    break
                 self.take_project_findings(root, findings)
                 if root not in self.project_again:
                     break
