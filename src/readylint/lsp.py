@@ -2,23 +2,26 @@
 
 * open and change: the file rules run on the editor's in-memory text
   (``engine.lint_bytes``), debounced while the user types;
-* save: the whole workspace is linted (``engine.run``) so project rules
-  report too; their findings are kept per document and merged into later
-  file-rule diagnostics until the next save;
+* save: ``readylint check`` runs on the whole workspace folder in a child
+  process (every core, the cache) so project rules report too; their findings
+  are kept per document and merged into later file-rule diagnostics until the
+  next save;
 * every diagnostic carries the rule code, a link to the rule's doc and the
   finding's range in the position encoding agreed with the client;
 * a quick fix inserts ``// readylint-disable-next-line CODE`` above the line
   (``#`` in ``.env`` files), or adds the code to such a comment already there.
 
 pygls is an optional dependency (the ``lsp`` extra): only ``readylint lsp``
-imports this module. All linting runs on one worker thread, off the event
-loop and one job at a time, because tree-sitter parsers are shared per process.
+imports this module. The in-memory lints run on one worker thread, off the
+event loop and one at a time, because tree-sitter parsers are shared per process.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -34,8 +37,8 @@ from readylint import __version__
 from readylint.config import Config, ConfigError, load_config
 from readylint.discovery import Candidate, discover, git_toplevel, is_lintable_name
 from readylint.docs import docs_dir
-from readylint.engine import Settings, build_settings, lint_bytes, run, select_rules
-from readylint.findings import Finding, Level
+from readylint.engine import Settings, build_settings, lint_bytes, select_rules
+from readylint.findings import Finding, Level, Related, Span
 from readylint.registry import rules_by_code
 
 DEBOUNCE_SECONDS = 0.3
@@ -75,6 +78,27 @@ def doc_href(code: str) -> str | None:
     for path in sorted(folder.glob(f"{code}-*.md")) if folder.is_dir() else ():
         return path.resolve().as_uri()
     return None
+
+
+def finding_from_json(row: dict[str, Any]) -> Finding:
+    """A finding of ``readylint check --format json``. Columns count characters;
+    ``to_range`` converts them to the client's units from the document's text."""
+
+    def span(line: int, column: int, end_line: int, end_column: int) -> Span:
+        return Span(line, column, column, end_line, end_column, end_column)
+
+    return Finding(
+        rule=row["rule"],
+        level=Level.parse(row["level"]),
+        path=row["path"],
+        span=span(row["line"], row["column"], row["endLine"], row["endColumn"]),
+        message=row["message"],
+        fingerprint=row.get("fingerprint", ""),
+        related=tuple(
+            Related(span(r["line"], r["column"], r["line"], r["column"]), r["message"])
+            for r in row.get("related", ())
+        ),
+    )
 
 
 def split_lines(text: str) -> list[str]:
@@ -298,12 +322,20 @@ class ReadylintServer(LanguageServer):
             delay, lambda: asyncio.ensure_future(self.lint_and_publish(uri))
         )
 
-    @staticmethod
-    def run_workspace(root: Path, settings: Settings) -> list[Finding]:
-        # the CLI's cache: a save re-lints only what changed on disk
-        cache = Path(settings.config.cache_dir)
-        result = run([root], settings.config, settings.rules, jobs=1, cache_dir=cache)
-        return [f for f in result.findings if not f.suppressed]
+    async def run_workspace(self, root: Path) -> list[Finding] | None:
+        """``readylint check ROOT`` in a child process: it uses every core and the
+        cache, and the editor's lints are never queued behind it."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "readylint", "check", str(root),
+            "--format", "json", "--fail-on", "never", "--quiet",
+            cwd=root, stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await process.communicate()
+        if process.returncode != 0:
+            self.log(f"linting the workspace {root} failed: {err.decode(errors='replace')[-500:]}")
+            return None
+        return [finding_from_json(row) for row in json.loads(out)["findings"]]
 
     async def lint_workspace(self, root: Path) -> None:
         """Lint the whole workspace for project rules; one run per root at a time,
@@ -315,15 +347,15 @@ class ReadylintServer(LanguageServer):
         try:
             while True:
                 self.project_again.discard(root)
-                settings = self.settings_for(root)
-                if settings is None:
-                    break
+                if self.settings_for(root) is None:
+                    break  # an invalid config: the user has been told
                 try:
-                    findings = await self.in_thread(self.run_workspace, root, settings)
-                except Exception as exc:  # a bug must not take the server down
+                    findings = await self.run_workspace(root)
+                except (OSError, ValueError, KeyError) as exc:
                     self.log(f"linting the workspace {root} failed: {exc!r}")
                     break
-                self.take_project_findings(root, findings)
+                if findings is not None:
+                    self.take_project_findings(root, findings)
                 if root not in self.project_again:
                     break
         finally:
