@@ -34,6 +34,7 @@ iterative or depth-capped.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import PurePosixPath
@@ -43,11 +44,9 @@ from readylint.patterns import descendants
 from readylint.semantics import (
     FUNCTION_TYPES,
     Semantics,
-    ancestors,
     call_arguments,
     call_function,
     call_receiver,
-    enclosing_class,
     function_parameters,
     member_name,
     node_text,
@@ -115,6 +114,8 @@ SQL_WRITE = re.compile(
 )
 REPOSITORY_TYPE = re.compile(r"\b(?:Repository|TreeRepository|MongoRepository)\s*<\s*([\w.]+)")
 DATASOURCE_TYPE = re.compile(r"\b(?:DataSource|Connection)\b")
+# custom repository types: UserRepository, IUserRepo, OrderRepositoryPort
+REPOSITORY_TYPE_NAME = re.compile(r"Repo(?:sitory)?(?:Interface|Port|Contract)?$")
 ENTITY_PATH_PARTS = frozenset({"entity", "entities", "model", "models"})
 # other ORMs and drivers: their models' save()/update() are not TypeORM writes
 OTHER_ORMS = re.compile(
@@ -131,13 +132,24 @@ ITERATING_METHODS = frozenset(
     }
 )  # fmt: skip
 PROMISE_METHODS = frozenset({"then", "catch", "finally"})
-TRANSACTION_RUNNERS = frozenset({"runInTransaction", "wrapInTransaction"})
+# typeorm-transactional's runInTransaction(cb); nestjs-cls's txHost.withTransaction(cb):
+# every write inside joins the transaction
+TRANSACTION_RUNNERS = frozenset({"runInTransaction", "wrapInTransaction", "withTransaction"})
+RUNNER_METHODS = frozenset(
+    {"startTransaction", "commitTransaction", "rollbackTransaction", "release"}
+)
+SCOPE_METHODS = RUNNER_METHODS | TRANSACTION_RUNNERS | {"transaction"}
 LOOP_TYPES = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
 CLASS_TYPES = frozenset({"class_declaration", "abstract_class_declaration", "class"})
 FIELD_TYPES = frozenset({"public_field_definition", "field_definition"})
 MIGRATION_DIRS = frozenset({"migrations", "migration"})
 RUNNER_PARAMETER = re.compile(r"runner$|^qr$", re.I)
 MAX_RESOLVE_DEPTH = 12
+# How far up the tree anything here looks. tree-sitter finds a node's parent by
+# walking down from the root, so ancestry costs O(depth) per step: parents are
+# memoised, and a node nested deeper than this is left alone (unknown).
+MAX_ANCESTRY = 400
+MAX_MEMO = 200_000
 MAX_CHAIN = 60
 LABEL_WIDTH = 48
 
@@ -221,6 +233,7 @@ def analyse(ctx: FileContext) -> TypeOrmFile:
     if cached is not None and cached[0] is ctx.tree and cached[1] is ctx.captures:
         return cached[2]
     assert ctx.tree is not None
+    _PARENTS.clear()
     result = TypeOrmFile(ctx.semantics, ctx.captures, ctx.source.path)
     _CACHE[0] = (ctx.tree, ctx.captures, result)
     return result
@@ -262,6 +275,50 @@ def is_own_write(write: Write, scope: Scope) -> bool:
     return handle.root_kind == MANAGER and handle.param_of == scope.node
 
 
+def parent_of(node: Node) -> Node | None:
+    """``node.parent``, memoised (tree-sitter computes it from the root each time)."""
+    cached = _PARENTS.get(node.id)
+    if cached is not None and cached[0] == node:
+        return cached[1]
+    if len(_PARENTS) > MAX_MEMO:
+        _PARENTS.clear()
+    parent = node.parent
+    _PARENTS[node.id] = (node, parent)
+    return parent
+
+
+_PARENTS: dict[int, tuple[Node, Node | None]] = {}
+
+
+def ancestors(node: Node, limit: int = MAX_ANCESTRY) -> Iterator[Node]:
+    """Parents up to the root, at most ``limit`` of them."""
+    current = parent_of(node)
+    steps = 0
+    while current is not None and steps < limit:
+        yield current
+        steps += 1
+        current = parent_of(current)
+
+
+def is_shallow(node: Node) -> bool:
+    """Is the root within ``MAX_ANCESTRY`` steps? Deeper nodes are not analysed."""
+    steps = 0
+    current = parent_of(node)
+    while current is not None:
+        steps += 1
+        if steps > MAX_ANCESTRY:
+            return False
+        current = parent_of(current)
+    return True
+
+
+def enclosing_class(node: Node) -> Node | None:
+    for parent in ancestors(node):
+        if parent.type in CLASS_TYPES:
+            return parent
+    return None
+
+
 def owner_function(node: Node) -> Node | None:
     """The function a write counts for: callbacks of array methods, promise
     chains and transactions count for the function around them; event
@@ -275,16 +332,16 @@ def owner_function(node: Node) -> Node | None:
 def callback_role(function: Node) -> str | None:
     """``iterate`` for array-method callbacks, ``once`` for promise-chain,
     transaction and IIFE callbacks, None for a function of its own."""
-    parent = function.parent
+    parent = parent_of(function)
     while parent is not None and parent.type == "parenthesized_expression":
-        parent = parent.parent
+        parent = parent_of(parent)
     if parent is None:
         return None
     if parent.type == "call_expression":
         return "once" if unwrap(parent.child_by_field_name("function")) == function else None
-    if parent.type != "arguments" or parent.parent is None:
+    call = parent_of(parent) if parent.type == "arguments" else None
+    if call is None:
         return None
-    call = parent.parent
     if call.type == "new_expression":
         return "once" if call_name_text(call) == "Promise" else None
     if call.type != "call_expression":
@@ -292,8 +349,10 @@ def callback_role(function: Node) -> str | None:
     method = member_name(call)
     receiver = call_receiver(call)
     args = call_arguments(call)
+    if method in TRANSACTION_RUNNERS and args and args[-1] == function:
+        return "once"
     if receiver is None:
-        return "once" if method in TRANSACTION_RUNNERS else None
+        return None
     if method in ITERATING_METHODS:
         return "iterate"
     if method == "from" and node_text(receiver) == "Array":
@@ -309,12 +368,13 @@ def max_writes_on_a_path(function: Node, writes: list[Write]) -> int:
     """The most writes one run of ``function`` can make: arms of an if/else,
     switch or ternary do not add up; a loop or an array-method callback
     counts as several; early returns are not tracked."""
-    return _path_counts(function, writes)[0]
+    return count_paths(function, writes)[0]
 
 
-def writes_in_loops(function: Node, writes: list[Write]) -> set[int]:
-    """Ids of the write calls that run repeatedly (loops, array-method callbacks)."""
-    return _path_counts(function, writes)[1]
+def count_paths(function: Node, writes: list[Write]) -> tuple[int, set[int]]:
+    """``max_writes_on_a_path`` and the ids of the write calls that run
+    repeatedly (in a loop or an array-method callback), in one pass."""
+    return _path_counts(function, writes)
 
 
 def is_migration_method(function: Node, path: str) -> bool:
@@ -364,6 +424,9 @@ class TypeOrmFile:
         self.writes: list[Write] = []
         self.scopes: list[Scope] = []
         self.escaping: list[tuple[Write, Scope]] = []
+        self.scope_by_write: dict[int, Scope] = {}
+        # (call, runner, method) for start/commit/rollback/release on query runners
+        self.runner_calls: list[tuple[Node, str, str]] = []
         if self.other_orm:
             return
         for call in calls:
@@ -371,10 +434,11 @@ class TypeOrmFile:
             if write is not None:
                 self.writes.append(write)
         self.scopes = self._scopes(calls, captures.get("decorator", []))
+        self.scope_by_write = _innermost_scopes(self.writes, self.scopes)
         self.escaping = [
             (write, scope)
             for write in self.writes
-            if (scope := scope_of(write, self.scopes)) is not None
+            if (scope := self.scope_by_write.get(write.call.id)) is not None
             and scope.typeorm
             and not is_own_write(write, scope)
         ]
@@ -400,6 +464,10 @@ class TypeOrmFile:
         method = member_name(call)
         receiver = call_receiver(call)
         if receiver is None:
+            return None
+        if method not in WRITE_METHODS and method not in ("execute", "query"):
+            return None
+        if not is_shallow(call):
             return None
         if method in WRITE_METHODS:
             return self._method_write(call, method, receiver)
@@ -529,9 +597,12 @@ class TypeOrmFile:
         return None
 
     def _is_class_name(self, name: str) -> bool:
+        """An imported or declared class, or a PascalCase name bound to nothing here."""
         if not re.fullmatch(r"[A-Z]\w*", name):
             return False
-        return name in self.sem.imports or name in self.ar_classes or name in self._class_names
+        if name in self.sem.imports or name in self.ar_classes or name in self._class_names:
+            return True
+        return bool(re.search(r"[a-z]", name)) and name not in self.sem.declarators
 
     # -- receivers -----------------------------------------------------------
 
@@ -590,7 +661,7 @@ class TypeOrmFile:
         heritage = _extends_text(cls)
         match = REPOSITORY_TYPE.search(heritage)
         if match:
-            return Handle(REPOSITORY, node, REPOSITORY, _last_name(match.group(1)))
+            return Handle(REPOSITORY, node, REPOSITORY, _entity_name(match.group(1)))
         base = heritage.split("<", 1)[0].strip()
         if base == "BaseEntity" or base in self.ar_classes:
             return Handle(ACTIVE_RECORD, node, ACTIVE_RECORD, _class_name(cls))
@@ -639,6 +710,8 @@ class TypeOrmFile:
         inner = unwrap(value)
         if inner is not None and inner.type == "await_expression" and inner.named_children:
             inner = unwrap(inner.named_children[0])
+        if inner is not None and inner.type == "call_expression" and _reads_entity(inner):
+            return None  # const manager = await employees.findOneBy(…): a row, not a manager
         if inner is None or inner.type in (
             "new_expression", "object", "array", "string", "template_string", "number",
             "arrow_function", "function_expression", "function", "class", "true", "false",
@@ -810,19 +883,27 @@ class TypeOrmFile:
         text = node_text(annotation).lstrip(":").strip()
         match = REPOSITORY_TYPE.search(text)
         if match:
-            return Handle(REPOSITORY, node, REPOSITORY, _last_name(match.group(1)))
+            return Handle(REPOSITORY, node, REPOSITORY, _entity_name(match.group(1)))
         if "EntityManager" in text and not self.other_orm:
             return Handle(MANAGER, node, MANAGER)
         if "QueryRunner" in text:
             return Handle(QUERY_RUNNER, node, QUERY_RUNNER, runner=node_text(node))
-        if DATASOURCE_TYPE.search(text) and not self.other_orm:
-            return Handle(DATASOURCE, node, DATASOURCE)
         base = text.split("|")[0].strip()
+        datasource = DATASOURCE_TYPE.search(text)
+        if datasource is not None and self._typeorm_type(datasource.group(0)):
+            return Handle(DATASOURCE, node, DATASOURCE)
         if base in self.ar_classes:
             return Handle(ACTIVE_RECORD, node, ACTIVE_RECORD, base)
-        if "Repo" in text:
+        if REPOSITORY_TYPE_NAME.search(base):
             return Handle(REPOSITORY, node, REPOSITORY, self.repository_classes.get(base))
         return Handle("", node, "")
+
+    def _typeorm_type(self, name: str) -> bool:
+        """``DataSource``/``Connection`` from TypeORM, not mysql2's or amqplib's."""
+        binding = self.sem.imports.get(name)
+        if binding is None:
+            return name == "DataSource" and not self.other_orm
+        return bool(TYPEORM_MODULES.match(binding.module))
 
     def _loop_variable_entity(self, node: Node, name: str, depth: int) -> str | None:
         """``for (const t of tickets)`` over ``await Ticket.find(…)``."""
@@ -839,8 +920,8 @@ class TypeOrmFile:
         """The entity of ``tickets`` in ``tickets.forEach((t) => t.save())``."""
         if callback_role(function) != "iterate":
             return None
-        parent = function.parent
-        call = parent.parent if parent is not None else None
+        parent = parent_of(function)
+        call = parent_of(parent) if parent is not None else None
         if call is None or call.type != "call_expression":
             return None
         return self._collection_entity(call_receiver(call), 0)
@@ -877,8 +958,8 @@ class TypeOrmFile:
         return None
 
     def _is_transaction_callback(self, function: Node) -> bool:
-        parent = function.parent
-        call = parent.parent if parent is not None and parent.type == "arguments" else None
+        parent = parent_of(function)
+        call = parent_of(parent) if parent is not None and parent.type == "arguments" else None
         if call is None or call.type != "call_expression":
             return False
         args = call_arguments(call)
@@ -915,27 +996,29 @@ class TypeOrmFile:
         for cls in classes:
             match = REPOSITORY_TYPE.search(_extends_text(cls))
             if match and _class_name(cls):
-                found[_class_name(cls)] = _last_name(match.group(1))
+                found[_class_name(cls)] = _entity_name(match.group(1))
         return found
 
     # -- transaction scopes ----------------------------------------------------
 
     def _scopes(self, calls: list[Node], decorators: list[Node]) -> list[Scope]:
         scopes: list[Scope] = []
-        runner_calls: list[tuple[Node, str, str]] = []  # (call, runner, method)
+        by_runner: dict[str, list[tuple[Node, str]]] = {}  # runner -> (call, method), in order
         for call in calls:
             method = member_name(call)
+            if method not in SCOPE_METHODS or not is_shallow(call):
+                continue
             if method == "transaction" or method in TRANSACTION_RUNNERS:
                 scope = self._callback_scope(call, method)
                 if scope is not None:
                     scopes.append(scope)
-            elif method in ("startTransaction", "commitTransaction", "rollbackTransaction"):
-                runner = self.runner_name(call_receiver(call))
-                if runner is not None:
-                    runner_calls.append((call, runner, method))
-        for call, runner, method in runner_calls:
-            if method == "startTransaction":
-                scopes.append(self._runner_scope(call, runner, runner_calls))
+                continue
+            runner = self.runner_name(call_receiver(call))
+            if runner is not None:
+                by_runner.setdefault(runner, []).append((call, method))
+                self.runner_calls.append((call, runner, method))
+        for runner, runner_calls in by_runner.items():
+            scopes.extend(self._runner_scopes(runner, runner_calls))
         for decorator in decorators:
             scope = self._decorator_scope(decorator)
             if scope is not None:
@@ -962,7 +1045,7 @@ class TypeOrmFile:
             return None
         receiver = call_receiver(call)
         if method in TRANSACTION_RUNNERS:
-            if receiver is not None:
+            if (receiver is None) != (method != "withTransaction"):
                 return None
             return Scope(
                 "callback", callback, callback.start_byte, callback.end_byte, call,
@@ -987,33 +1070,33 @@ class TypeOrmFile:
             manager=manager, typeorm=typeorm, label=f"{_short(node_text(receiver))}.transaction()",
         )  # fmt: skip
 
-    def _runner_scope(
-        self, start: Node, runner: str, runner_calls: list[tuple[Node, str, str]]
-    ) -> Scope:
-        """From ``startTransaction()`` to the last commit before the runner's next
-        start (else the first rollback, else the end of the function)."""
-        # the function the statements belong to: promise-chain callbacks count for it
-        function = owner_function(start)
-        limit = function.end_byte if function is not None else root_of(start).end_byte
-        same = [
-            (c, m)
-            for c, r, m in runner_calls
-            if r == runner and c.start_byte > start.end_byte and c.end_byte <= limit
-        ]
-        following = [c.start_byte for c, m in same if m == "startTransaction"]
-        if following:
-            limit = min(following)
-        commits = [
-            c.start_byte for c, m in same if m == "commitTransaction" and c.start_byte < limit
-        ]
-        rollbacks = [
-            c.start_byte for c, m in same if m == "rollbackTransaction" and c.start_byte < limit
-        ]
-        end = max(commits) if commits else min(rollbacks) if rollbacks else limit
-        return Scope(
-            "query_runner", function or root_of(start), start.end_byte, end, start,
-            runner=runner, label=f"{runner}.startTransaction()",
-        )  # fmt: skip
+    def _runner_scopes(self, runner: str, calls: list[tuple[Node, str]]) -> Iterator[Scope]:
+        """From each ``startTransaction()`` to the last commit before the runner's
+        next start in the same function (else the first rollback, else the end of
+        the function); one pass over the runner's calls, in document order."""
+        starts = [i for i, (_, method) in enumerate(calls) if method == "startTransaction"]
+        for position, index in enumerate(starts):
+            start = calls[index][0]
+            # the function the statements belong to: promise-chain callbacks count for it
+            function = owner_function(start)
+            limit = function.end_byte if function is not None else root_of(start).end_byte
+            following = starts[position + 1] if position + 1 < len(starts) else len(calls)
+            commits: list[int] = []
+            rollbacks: list[int] = []
+            for call, method in calls[index + 1 : following]:
+                if call.end_byte > limit:
+                    break
+                if method == "commitTransaction":
+                    commits.append(call.start_byte)
+                elif method == "rollbackTransaction":
+                    rollbacks.append(call.start_byte)
+            if following < len(calls) and calls[following][0].end_byte <= limit:
+                limit = calls[following][0].start_byte
+            end = max(commits) if commits else min(rollbacks) if rollbacks else limit
+            yield Scope(
+                "query_runner", function or root_of(start), start.end_byte, end, start,
+                runner=runner, label=f"{runner}.startTransaction()",
+            )  # fmt: skip
 
     def _decorator_scope(self, decorator: Node) -> Scope | None:
         name, _ = _decorator_call(decorator)
@@ -1038,6 +1121,24 @@ class TypeOrmFile:
             "decorator", method, method.start_byte, method.end_byte, None,
             manager=manager, label="@Transaction()",
         )  # fmt: skip
+
+
+def _innermost_scopes(writes: list[Write], scopes: list[Scope]) -> dict[int, Scope]:
+    """``scope_of`` for every write in one sweep over both, in document order."""
+    ordered = sorted(scopes, key=lambda s: s.start)
+    found: dict[int, Scope] = {}
+    active: list[Scope] = []
+    next_scope = 0
+    for write in sorted(writes, key=lambda w: w.call.start_byte):
+        position = write.call.start_byte
+        while next_scope < len(ordered) and ordered[next_scope].start <= position:
+            active.append(ordered[next_scope])
+            next_scope += 1
+        active = [s for s in active if s.end >= position]
+        around = [s for s in active if s.contains(write.call)]
+        if around:
+            found[write.call.id] = min(around, key=lambda s: s.end - s.start)
+    return found
 
 
 # -- path counting ------------------------------------------------------------------
@@ -1133,6 +1234,11 @@ def _by_name(name: str, node: Node, members: bool = False) -> Handle | None:
     if lowered.endswith("queryrunner"):
         return Handle(QUERY_RUNNER, node, QUERY_RUNNER, runner=node_text(node))
     return None
+
+
+def _reads_entity(call: Node) -> bool:
+    method = member_name(call)
+    return method.startswith(("find", "count", "exist")) or method in ("create", "preload")
 
 
 def _with_param(handle: Handle, function: Node) -> Handle:
@@ -1256,6 +1362,14 @@ def _extends_text(cls: Node) -> str:
 
 def _class_name(cls: Node) -> str:
     return node_text(cls.child_by_field_name("name"))
+
+
+def _entity_name(text: str) -> str | None:
+    """``Order`` from ``Repository<Order>``; None for ``any``, ``T``, ``TEntity``."""
+    name = _last_name(text)
+    if not re.fullmatch(r"[A-Z][A-Za-z0-9_]+", name) or re.fullmatch(r"T[A-Z]\w*", name):
+        return None
+    return name
 
 
 def _last_name(text: str) -> str:

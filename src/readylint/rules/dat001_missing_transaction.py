@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from readylint.typeorm import Scope, TypeOrmFile, Write
 
 MAX_LISTED = 5
+MAX_RELATED = 50
 FIX = "run them in one dataSource.transaction() and write through its manager"
 
 
@@ -49,13 +50,13 @@ class MissingTransaction(Rule):
             return None  # TypeORM runs each migration in a transaction
         # a manager or runner handed in by the caller: the caller owns the transaction
         counted = [w for w in writes if not orm.caller_managed(w)]
-        if typeorm.max_writes_on_a_path(function, counted) < 2:
+        most, repeated = typeorm.count_paths(function, counted)
+        if most < 2:
             return None
         if any(_covers(scope, counted) for scope in orm.scopes):
             return None
         if _has_escaping_writes(orm, function, writes):
             return None  # DAT002 reports the writes that leave the transaction
-        repeated = typeorm.writes_in_loops(function, counted)
         listed = ", ".join(
             f"{w.label} (line {ctx.source.position(w.call.start_byte).line}"
             + (", in a loop)" if w.call.id in repeated else ")")
@@ -68,7 +69,7 @@ class MissingTransaction(Rule):
             name_node,
             f"{name} makes writes that are not in one transaction: {listed}; if one fails "
             f"the others stay committed, so {FIX}",
-            related=tuple((w.call, f"write: {w.label}") for w in counted),
+            related=tuple((w.call, f"write: {w.label}") for w in counted[:MAX_RELATED]),
         )
 
 
@@ -91,9 +92,9 @@ def _function_name(function: Node) -> tuple[Node, str]:
     name = function.child_by_field_name("name")
     if function.type in ("method_definition", "function_declaration") and name is not None:
         return name, f"{node_text(name)}()"
-    parent = function.parent
+    parent = typeorm.parent_of(function)
     while parent is not None and parent.type == "parenthesized_expression":
-        parent = parent.parent
+        parent = typeorm.parent_of(parent)
     target: Node | None = None
     if parent is not None:
         if parent.type == "variable_declarator":
