@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -102,6 +102,7 @@ AR_COLLECTION_FACTORIES = frozenset({"find", "findBy"})
 # manager/repository calls that return one entity: create(Order, …), findOneBy(Order, …)
 ENTITY_FACTORIES = AR_INSTANCE_FACTORIES
 QB_WRITE_VERBS = frozenset({"insert", "update", "delete", "softDelete"})
+CONNECTION_FACTORIES = frozenset({"getConnection", "createConnection"})
 GET_REPOSITORY = frozenset(
     {"getRepository", "getTreeRepository", "getMongoRepository", "getCustomRepository"}
 )
@@ -170,10 +171,11 @@ class Handle:
     runner: str | None = None  # the query runner's name, for runners and their managers
     param_of: Node | None = None
     static: bool = False  # an ActiveRecord class itself, not an instance
+    in_transaction: bool = False  # a transaction callback's manager parameter
 
     def derived(self, kind: str, entity: str | None = None) -> Handle:
         """A repository or manager obtained from this handle."""
-        return Handle(kind, self.root, self.root_kind, entity, self.runner, self.param_of)
+        return replace(self, kind=kind, entity=entity, static=False)
 
 
 @dataclass(frozen=True)
@@ -267,6 +269,12 @@ def is_own_write(write: Write, scope: Scope) -> bool:
         return True
     if handle.param_of is not None and _strictly_inside(handle.param_of, scope.node):
         return True  # a manager handed to a helper inside the scope: unknown
+    if (
+        handle.in_transaction
+        and handle.param_of is not None
+        and _strictly_inside(scope.node, handle.param_of)
+    ):
+        return True  # the enclosing transaction's manager: the same connection
     if scope.kind == "query_runner":
         return handle.runner is not None and handle.runner == scope.runner
     if scope.kind == "decorator":
@@ -727,23 +735,22 @@ class TypeOrmFile:
             if handle is not None:
                 return _with_param(handle, function)
         simple = param.child_by_field_name("pattern") if param.type != "identifier" else param
-        annotation = param.child_by_field_name("type")
+        is_simple = simple is not None and simple.type == "identifier"
+        params = function_parameters(function)
+        is_first = is_simple and bool(params) and params[0] == param
+        # dataSource.transaction(async (manager) => …): whatever its name or type
+        if is_first and self._is_transaction_callback(function):
+            return Handle(MANAGER, node, MANAGER, param_of=function, in_transaction=True)
         # a type on a destructured parameter describes the object, not this name
-        typed = (
-            self._type_handle(annotation, node)
-            if simple is not None and simple.type == "identifier"
-            else None
-        )
+        annotation = param.child_by_field_name("type")
+        typed = self._type_handle(annotation, node) if is_simple else None
         if typed is not None:
             if not typed.kind:
                 return None
             if typed.kind == QUERY_RUNNER:
                 typed = Handle(QUERY_RUNNER, node, QUERY_RUNNER, runner=name)
             return _with_param(typed, function)
-        is_first = bool(function_parameters(function)) and function_parameters(function)[0] == param
-        if is_first and simple is not None and simple.type == "identifier":
-            if self._is_transaction_callback(function):
-                return Handle(MANAGER, node, MANAGER, param_of=function)
+        if is_first:
             entity = self._iterated_entity(function)
             if entity is not None:
                 return Handle(ACTIVE_RECORD, node, ACTIVE_RECORD, entity)
@@ -833,7 +840,7 @@ class TypeOrmFile:
             return base.derived(REPOSITORY, inner.entity if inner is not None else None)
         if receiver is None and method == "getManager" and method not in self.sem.local_functions:
             return Handle(MANAGER, call, DATASOURCE)
-        if receiver is None and method == "getConnection" and self._typeorm_name(call):
+        if receiver is None and method in CONNECTION_FACTORIES and self._typeorm_name(call):
             return Handle(DATASOURCE, call, DATASOURCE)
         if method == "createQueryRunner" and receiver is not None:
             return Handle(QUERY_RUNNER, call, QUERY_RUNNER)
@@ -1242,10 +1249,7 @@ def _reads_entity(call: Node) -> bool:
 
 
 def _with_param(handle: Handle, function: Node) -> Handle:
-    return Handle(
-        handle.kind, handle.root, handle.root_kind, handle.entity, handle.runner, function,
-        handle.static,
-    )  # fmt: skip
+    return replace(handle, param_of=function)
 
 
 def _with_all_own(scope: Scope) -> Scope:
