@@ -57,7 +57,7 @@ from readylint.semantics import (
 from readylint.values import Str, Template
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Tree
+    from tree_sitter import Node
 
     from readylint.rule import FileContext
 
@@ -230,18 +230,15 @@ class Scope:
 
 
 def analyse(ctx: FileContext) -> TypeOrmFile:
-    """The file's TypeORM analysis, computed once per tree however many rules ask."""
-    cached = _CACHE[0]
-    if cached is not None and cached[0] is ctx.tree and cached[1] is ctx.captures:
-        return cached[2]
+    """The file's TypeORM analysis, built once per file however many rules (and
+    fact extractors) ask. Callers must request ``CAPTURES`` from the engine."""
+    return ctx.shared_analysis("typeorm", lambda: _build(ctx))  # type: ignore[no-any-return]
+
+
+def _build(ctx: FileContext) -> TypeOrmFile:
     assert ctx.tree is not None
     _PARENTS.clear()
-    result = TypeOrmFile(ctx.semantics, ctx.captures, ctx.source.path)
-    _CACHE[0] = (ctx.tree, ctx.captures, result)
-    return result
-
-
-_CACHE: list[tuple[Tree, dict[str, list[Node]], TypeOrmFile] | None] = [None]
+    return TypeOrmFile(ctx.semantics, ctx.captures, ctx.source.path)
 
 
 def writes_in(ctx: FileContext) -> list[Write]:
@@ -408,6 +405,42 @@ def is_migration_method(function: Node, path: str) -> bool:
     params = function_parameters(method)
     first = node_text(params[0]).split(":")[0].strip() if params else ""
     return bool(RUNNER_PARAMETER.search(first))
+
+
+def function_name(function: Node) -> tuple[Node, str]:
+    """Where a finding about a function goes, and how messages name it: the
+    method, function or variable name (``createOrder()``); an anonymous function
+    (a route handler) at its start, as "this function"."""
+    name = function.child_by_field_name("name")
+    if function.type in ("method_definition", "function_declaration") and name is not None:
+        return name, f"{node_text(name)}()"
+    parent = parent_of(function)
+    while parent is not None and parent.type == "parenthesized_expression":
+        parent = parent_of(parent)
+    target: Node | None = None
+    if parent is not None:
+        if parent.type == "variable_declarator":
+            target = parent.child_by_field_name("name")
+        elif parent.type == "pair":
+            target = parent.child_by_field_name("key")
+        elif parent.type in ("public_field_definition", "field_definition"):
+            target = parent.child_by_field_name("name") or parent.child_by_field_name("property")
+        elif parent.type == "assignment_expression":
+            left = unwrap(parent.child_by_field_name("left"))
+            target = left.child_by_field_name("property") if left is not None else None
+            if left is not None and left.type == "identifier":
+                target = left
+    if node_text(target) in ("exports", "default"):
+        target = None  # module.exports = async () => …: anonymous
+    if target is not None and target.type in (
+        "identifier",
+        "property_identifier",
+        "private_property_identifier",
+    ):
+        return target, f"{node_text(target)}()"
+    if name is not None:
+        return name, f"{node_text(name)}()"
+    return function, "this function"
 
 
 def call_name_text(call: Node) -> str:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from readylint import typeorm
 from readylint.findings import Level
 from readylint.rule import FileContext, Report, Rule
-from readylint.semantics import node_text, unwrap
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -64,7 +63,7 @@ class MissingTransaction(Rule):
         )
         if len(counted) > MAX_LISTED:
             listed += f" and {len(counted) - MAX_LISTED} more"
-        name_node, name = _function_name(function)
+        name_node, name = typeorm.function_name(function)
         return Report(
             name_node,
             f"{name} makes writes that are not in one transaction: {listed}; if one fails "
@@ -84,38 +83,3 @@ def _has_escaping_writes(orm: TypeOrmFile, function: Node, writes: list[Write]) 
         or (function.start_byte <= scope.start and scope.end <= function.end_byte)
         for write, scope in orm.escaping
     )
-
-
-def _function_name(function: Node) -> tuple[Node, str]:
-    """Where DAT001 reports: the method, function or variable name; an
-    anonymous function (a route handler) at its start."""
-    name = function.child_by_field_name("name")
-    if function.type in ("method_definition", "function_declaration") and name is not None:
-        return name, f"{node_text(name)}()"
-    parent = typeorm.parent_of(function)
-    while parent is not None and parent.type == "parenthesized_expression":
-        parent = typeorm.parent_of(parent)
-    target: Node | None = None
-    if parent is not None:
-        if parent.type == "variable_declarator":
-            target = parent.child_by_field_name("name")
-        elif parent.type == "pair":
-            target = parent.child_by_field_name("key")
-        elif parent.type in ("public_field_definition", "field_definition"):
-            target = parent.child_by_field_name("name") or parent.child_by_field_name("property")
-        elif parent.type == "assignment_expression":
-            left = unwrap(parent.child_by_field_name("left"))
-            target = left.child_by_field_name("property") if left is not None else None
-            if left is not None and left.type == "identifier":
-                target = left
-    if node_text(target) in ("exports", "default"):
-        target = None  # module.exports = async () => …: anonymous
-    if target is not None and target.type in (
-        "identifier",
-        "property_identifier",
-        "private_property_identifier",
-    ):
-        return target, f"{node_text(target)}()"
-    if name is not None:
-        return name, f"{node_text(name)}()"
-    return function, "this function"
