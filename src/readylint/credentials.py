@@ -294,6 +294,8 @@ def looks_like_compared_key(value: str) -> bool:
         return False
     if is_obvious_placeholder(token) or is_env_var_name(token) or is_password_hash(token):
         return False
+    if is_name_like(token):
+        return False  # ``first-page``, ``refresh_token``: a word list, not a key
     if len(token) < 8:
         return _has_complexity(token)
     return True

@@ -71,6 +71,14 @@ KEY_FIELD_LAST_WORDS = frozenset(
     {"key", "token", "secret", "authorization", "apikey", "password", "passwd", "pwd"}
 )
 KEY_FIELD_QUALIFIERS = frozenset({"x", "api", "auth", "access", "secret", "partner", "client"})
+# ``pageToken``, ``x-csrf-token``, ``x-idempotency-key``: fields that carry no credential
+KEY_FIELD_NOT_CREDENTIAL = frozenset(
+    {
+        "page", "next", "continuation", "cursor", "csrf", "xsrf", "sync", "idempotency",
+        "request", "trace", "correlation", "device", "push", "fcm", "notification",
+        "captcha", "recaptcha", "cache", "sort", "partition", "public",
+    }
+)  # fmt: skip
 NEST_PARAM_DECORATORS = frozenset({"Headers", "Query", "Body"})
 # calls that pass a key through unchanged enough to still be "the key"
 KEY_TRANSFORMS = frozenset(
@@ -236,6 +244,7 @@ class _Scan:
                 continue
             done.add(scope.id)
             more, budget = self._scan_scope(scope, budget)
+            done.difference_update(f.id for f in more)  # scanned again with the new key
             pending.extend(more)
 
     def _key_reads(self) -> Iterator[Node]:
@@ -406,9 +415,11 @@ class _Scan:
         params = function_parameters(function)
         found = []
         for index, arg in enumerate(args[: len(params)]):
-            field_name = self._key_of(arg)
             name = _param_identifier(params[index])
-            if field_name is not None and name is not None:
+            if name is None or (function.id, name) in self.key_params:
+                continue
+            field_name = self._key_of(arg)
+            if field_name is not None:
                 self.key_params[(function.id, name)] = field_name
                 found.append(function)
         return found
@@ -932,6 +943,8 @@ def _is_key_field(name: str) -> bool:
         return False
     words = name_words(name)
     if not words or words[-1] not in KEY_FIELD_LAST_WORDS:
+        return False
+    if KEY_FIELD_NOT_CREDENTIAL & set(words[:-1]):
         return False
     if words[-1] == "key" and len(words) > 1:
         return bool(KEY_FIELD_QUALIFIERS & set(words[:-1]))
