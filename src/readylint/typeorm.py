@@ -704,7 +704,7 @@ class TypeOrmFile:
         if match:
             return Handle(REPOSITORY, node, REPOSITORY, _entity_name(match.group(1)))
         base = heritage.split("<", 1)[0].strip()
-        if base == "BaseEntity" or base in self.ar_classes:
+        if self._is_base_entity(base) or base in self.ar_classes:
             return Handle(ACTIVE_RECORD, node, ACTIVE_RECORD, _class_name(cls))
         return None
 
@@ -1016,10 +1016,13 @@ class TypeOrmFile:
         while changed:
             changed = False
             for name, base in extends.items():
-                if name and name not in found and (base == "BaseEntity" or base in found):
+                if name and name not in found and (self._is_base_entity(base) or base in found):
                     found.add(name)
                     changed = True
-        if not self.other_orm:
+        # imported from an entity/model path: only in a file that uses TypeORM itself
+        # (a Sequelize or Objection model imported from ../models is not ours)
+        modules = {binding.module for binding in self.sem.imports.values()}
+        if not self.other_orm and any(TYPEORM_MODULES.match(m) for m in modules):
             for local, binding in self.sem.imports.items():
                 if local in found or not re.fullmatch(r"[A-Z]\w*", local):
                     continue
@@ -1029,6 +1032,13 @@ class TypeOrmFile:
                 if parts & ENTITY_PATH_PARTS and not TYPEORM_MODULES.match(binding.module):
                     found.add(local)
         return found
+
+    def _is_base_entity(self, name: str) -> bool:
+        """``BaseEntity``, also imported under another name."""
+        binding = self.sem.imports.get(name)
+        if binding is not None:
+            return binding.imported == "BaseEntity" and bool(TYPEORM_MODULES.match(binding.module))
+        return name == "BaseEntity"
 
     def _repository_classes(self, classes: list[Node] | tuple[Node, ...]) -> dict[str, str | None]:
         """Custom repositories declared here: ``class UserRepository extends Repository<User>``."""
