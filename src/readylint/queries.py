@@ -28,6 +28,7 @@ CAPTURE_TYPES: dict[str, tuple[str, ...]] = {
     "object": ("object",),
     "array": ("array",),
     "member": ("member_expression",),
+    "subscript": ("subscript_expression",),
     "assignment": ("assignment_expression", "augmented_assignment_expression", "update_expression"),
     "declarator": ("variable_declarator",),
     "binary": ("binary_expression",),
