@@ -133,7 +133,7 @@ class HardcodedApiKey(Rule):
     file_kinds = frozenset({"js", "env"})
     captures = (
         "string", "template", "pair", "declarator", "field", "assignment", "call", "member",
-        "decorator", "function",
+        "subscript", "decorator", "function",
     )  # fmt: skip
     needles = (
         b"ey", b"EY", b"ecret", b"ECRET", b"oken", b"OKEN", b"ass", b"ASS", b"wd", b"WD",
@@ -248,13 +248,9 @@ class _Scan:
             pending.extend(more)
 
     def _key_reads(self) -> Iterator[Node]:
-        for member in self.ctx.captures["member"]:
-            parent = member.parent
-            if parent is not None and parent.type == "subscript_expression":
-                if self._request_field(parent) is not None:
-                    yield parent
-            elif self._request_field(member) is not None:
-                yield member
+        for node in (*self.ctx.captures["member"], *self.ctx.captures["subscript"]):
+            if self._request_field(node) is not None:
+                yield node
         for call in self.ctx.captures["call"]:
             if self._request_field(call) is not None:
                 yield call
@@ -572,44 +568,44 @@ class _Scan:
 
     # -- lookup tables --------------------------------------------------------------
 
-    def _table(self, node: Node | None) -> Table | None:
+    def _table(self, node: Node | None, depth: int = 0) -> Table | None:
         node = unwrap(node)
-        if node is None:
+        if node is None or depth > 8:
             return None
         if node.type == "call_expression":
             callee = node_text(call_function(node))
             args = call_arguments(node)
             inner_node = call_receiver(node)
             if callee in ("Object.keys", "Object.values") and args:
-                inner = self._table(args[0])
+                inner = self._table(args[0], depth + 1)
                 if inner is None:
                     return None
                 chosen = inner.keys if callee == "Object.keys" else inner.values
                 return Table(chosen, chosen)
             if member_name(node) in ("keys", "values") and inner_node is not None and not args:
-                inner = self._table(inner_node)
+                inner = self._table(inner_node, depth + 1)
                 if inner is None:
                     return None
                 chosen = inner.keys if member_name(node) == "keys" else inner.values
                 return Table(chosen, chosen)
             if member_name(node) == "entries" and inner_node is not None and not args:
-                return self._table(inner_node)
+                return self._table(inner_node, depth + 1)
             if callee == "Object.entries" and args:
-                return self._table(args[0])
+                return self._table(args[0], depth + 1)
         init = self._initializer(node)
         target = unwrap(init) if init is not None else node
         if target is not None and target.type == "new_expression":
-            return self._collection(node, target)
+            return self._collection(node, target, depth)
         if (
             target is not None
             and target.type == "binary_expression"
             and node_text(target.child_by_field_name("operator")) in ("||", "??")
         ):
             # ``process.env.KEYS?.split(',') || ['demo-key-123']``: the fallback is accepted
-            return self._table(target.child_by_field_name("right"))
+            return self._table(target.child_by_field_name("right"), depth + 1)
         return self._literal_table(self.sem.value(target))
 
-    def _collection(self, node: Node, new: Node) -> Table | None:
+    def _collection(self, node: Node, new: Node, depth: int) -> Table | None:
         constructor = node_text(new.child_by_field_name("constructor"))
         if constructor not in ("Map", "Set"):
             return None
@@ -622,7 +618,8 @@ class _Scan:
             and source.type == "call_expression"
             and node_text(call_function(source)) == "Object.entries"
         ):
-            return self._table(call_arguments(source)[0]) if call_arguments(source) else None
+            args = call_arguments(source)
+            return self._table(args[0], depth + 1) if args else None
         value = self.sem.value(args[0])
         if not isinstance(value, Arr):
             return None
