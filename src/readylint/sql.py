@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
 MAX_DEPTH = 16
+MAX_OPERANDS = 200
 
 # -- sinks ---------------------------------------------------------------------
 
@@ -413,6 +414,7 @@ NUMERIC_METHODS = frozenset(
         "parseInt", "parseFloat", "isInteger", "random",
     }
 )  # fmt: skip
+BUILT_SQL_METHODS = frozenset({"getQuery", "getSql", "toQuery"})
 STRING_METHODS = frozenset(
     {"trim", "trimStart", "trimEnd", "toUpperCase", "toLowerCase", "toString", "padStart"}
 )
@@ -555,6 +557,8 @@ class SqlTaint:
         if operator != "+":
             return OPAQUE
         operands = _plus_operands(node)
+        if len(operands) > MAX_OPERANDS:
+            return OPAQUE  # no hand-written statement has this many pieces
         statuses = [self.status(o, env, depth + 1) for o in operands]
         stringy = any(self._is_stringy(o, s) for o, s in zip(operands, statuses, strict=True))
         parts: list[Node] = []
@@ -726,6 +730,8 @@ class SqlTaint:
             return SAFE
         if method in NUMERIC_METHODS and receiver is not None:
             return SAFE
+        if method in BUILT_SQL_METHODS and receiver is not None:
+            return SAFE  # a sub-query's SQL: its own conditions are checked where they are set
         if ESCAPE_CALL.search(name):
             return SAFE
         reference = self.sem.callee(node)
@@ -828,7 +834,7 @@ def _plus_operands(node: Node) -> list[Node]:
         if (
             current.type == "binary_expression"
             and node_text(current.child_by_field_name("operator")) == "+"
-            and len(operands) + len(stack) < 200
+            and len(operands) + len(stack) <= MAX_OPERANDS
         ):
             right = current.child_by_field_name("right")
             left = current.child_by_field_name("left")

@@ -65,6 +65,7 @@ DEVELOPMENT = frozenset({"development", "dev", "local", "test", "debug"})
 PROD_WORDS = frozenset({"prod", "production"})
 DEV_WORDS = frozenset({"dev", "development", "debug", "local", "verbose"})
 WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+MAX_ALIASES = 4  # const e = err as Error; const error = e; …
 MAX_FOLLOW = 2  # local variables followed from a response body (body -> payload -> message)
 FIX = "log it on the server and send a generic message"
 
@@ -339,12 +340,14 @@ def _local_value(sem: Semantics, ident: Node) -> Node | None:
 # -- which names hold errors ---------------------------------------------------------
 
 
-def error_kind(sem: Semantics, ident: Node) -> str | None:
+def error_kind(sem: Semantics, ident: Node, depth: int = 0) -> str | None:
     """``error`` when the name is bound as an error (catch parameter, ``.catch``
     callback, ``.then`` rejection callback, Express error handler, Node-style
     callback, Nest exception filter, or a local alias of one), ``stack`` /
     ``message`` for a local destructured from one, else None."""
     name = node_text(ident)
+    if depth > MAX_ALIASES:
+        return None
     for parent in ancestors(ident):
         if parent.type == "catch_clause":
             caught = parent.child_by_field_name("parameter")
@@ -360,7 +363,7 @@ def error_kind(sem: Semantics, ident: Node) -> str | None:
         elif parent.type in ("statement_block", "program", "switch_body"):
             local = _local_in_scope(sem, name, parent)
             if local is not None:
-                return _local_kind(sem, local, name)
+                return _local_kind(sem, local, name, depth)
     return None
 
 
@@ -374,7 +377,7 @@ def _local_in_scope(sem: Semantics, name: str, scope: Node) -> Node | None:
     return None
 
 
-def _local_kind(sem: Semantics, declarator: Node, name: str) -> str | None:
+def _local_kind(sem: Semantics, declarator: Node, name: str, depth: int) -> str | None:
     pattern = declarator.child_by_field_name("name")
     value = unwrap(declarator.child_by_field_name("value"))
     if pattern is None or value is None:
@@ -391,12 +394,12 @@ def _local_kind(sem: Semantics, declarator: Node, name: str) -> str | None:
                 candidate is not None
                 and candidate.type == "identifier"
                 and node_text(candidate) != name
-                and error_kind(sem, candidate) == "error"
+                and error_kind(sem, candidate, depth + 1) == "error"
             ):
                 return "error"
         return None
     if pattern.type == "object_pattern" and value.type == "identifier":
-        if error_kind(sem, value) != "error":
+        if error_kind(sem, value, depth + 1) != "error":
             return None
         for prop in pattern.named_children:
             if prop.type == "shorthand_property_identifier_pattern" and node_text(prop) == name:
