@@ -684,12 +684,14 @@ class SqlTaint:
             return SAFE  # TypeORM entity metadata: names the ORM knows, not input
         if node.type == "subscript_expression" and _literal_container(self.sem.value(obj)):
             return SAFE  # SORT_COLUMNS[key]: one of the literals (or undefined)
+        root = _member_root(node)
+        if root is not None and root.type == "identifier" and _is_template_strings(root):
+            return SAFE  # a tag function's literal parts: sql`…` helpers
         value = self.sem.value(node)
         if isinstance(value, Str):
             return Status("safe", text=value.value)
         if isinstance(value, Num | Bool | EnvRead | ConfigRead):
             return SAFE
-        root = _member_root(node)
         if root is not None and root.type == "identifier":
             root_name = node_text(root)
             path = node_text(node)[len(root_name) :].split(".")
@@ -845,6 +847,24 @@ def _plus_operands(node: Node) -> list[Node]:
             continue
         operands.append(current)
     return operands
+
+
+def _is_template_strings(ident: Node) -> bool:
+    """The ``strings`` of a tag function ``(strings: TemplateStringsArray, ...values)``."""
+    param = parameter_of(ident)
+    if param is None:
+        return False
+    if "TemplateStringsArray" in parameter_type(param):
+        return True
+    function = param.parent.parent if param.parent is not None else None
+    params = function_parameters(function) if function is not None else []
+    return len(params) == 2 and params[0] == param and _is_rest(params[1])
+
+
+def _is_rest(param: Node) -> bool:
+    return param.type == "rest_pattern" or any(
+        child.type == "rest_pattern" for child in param.named_children
+    )
 
 
 def _member_root(node: Node) -> Node | None:

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from readylint.findings import Level
+from readylint.patterns import is_request_input
 from readylint.rule import FileContext, Report, Rule
-from readylint.semantics import call_function, node_text, unwrap
+from readylint.semantics import Semantics, call_function, node_text, unwrap
 from readylint.sql import SqlSink, SqlTaint, looks_like_sql, sql_sink
 
 if TYPE_CHECKING:
@@ -36,11 +37,19 @@ class SqlInjection(Rule):
         for call in ctx.captures["call"]:
             sink = sql_sink(sem, call)
             if sink is not None:
-                yield from self._check_sink(taint, sink)
+                yield from self._check_sink(sem, taint, sink)
 
-    def _check_sink(self, taint: SqlTaint, sink: SqlSink) -> Iterator[Report]:
+    def _check_sink(self, sem: Semantics, taint: SqlTaint, sink: SqlSink) -> Iterator[Report]:
         for text in sink.arguments:
             status = taint.status(text)
+            if status.kind == "opaque" and is_request_input(sem, text):
+                yield Report(
+                    _call_start(sink.call),
+                    f"{_callee(sink)}() runs SQL taken whole from the request "
+                    f"({_shown(text)}), so the client chooses the statement; run fixed SQL "
+                    "and pass request values as bound parameters",
+                )
+                return
             if not status.unsafe:
                 continue
             if sink.needs_sql_shape and not looks_like_sql(status.text):
