@@ -418,8 +418,10 @@ BUILT_SQL_METHODS = frozenset({"getQuery", "getSql", "toQuery"})
 STRING_METHODS = frozenset(
     {"trim", "trimStart", "trimEnd", "toUpperCase", "toLowerCase", "toString", "padStart"}
 )
+# escaping and identifier-quoting helpers: mysql.escape, escapeId, pg's escapeIdentifier /
+# escapeLiteral, quote_ident, quoteIdentifier, qIdent, format.ident / format.literal
 ESCAPE_CALL = re.compile(
-    r"(^|\.)(escape\w*|quoteIdent\w*|quote_ident|quoteLiteral|quote_literal|escapeId)$", re.I
+    r"(^|\.)(\w*escape\w*|\w*quote\w*|q_?ident\w*|ident|identifier|literal)$", re.I
 )
 ALLOWLIST_METHODS = frozenset({"includes", "has", "indexOf", "hasOwnProperty"})
 ALIAS_NAME = re.compile(r"^_?alias$|Alias$")

@@ -126,10 +126,14 @@ class PermissiveCsp(Rule):
                 "Content-Security-Policy is sent and nothing limits injected scripts; keep the "
                 "policy and relax only the directives you need",
             )
-        elif isinstance(csp, Obj):
-            value = options.value_node("contentSecurityPolicy")
-            if value is not None:
-                yield from self._check_csp_options(sem, value, nonces)
+        elif isinstance(csp, Obj) and csp.node is not None:
+            yield from self._check_csp_options(sem, csp.node, nonces)
+        elif isinstance(csp, Choice):
+            # `reportOnly ? {…} : {…}`: each policy that may ship is judged; a `false`
+            # arm is a switch this file cannot decide
+            for arm in (csp.consequence, csp.alternative):
+                if isinstance(arm, Obj) and arm.node is not None:
+                    yield from self._check_csp_options(sem, arm.node, nonces)
 
     def _check_csp_options(self, sem: Semantics, node: Node, nonces: bool) -> Iterator[Report]:
         options = sem.value(node)

@@ -238,6 +238,8 @@ def _leak_at(sem: Semantics, node: Node, root: Node, depth: int) -> Leak | None:
             return None
         if prop == "toString" and not _is_called(node):
             return None
+        if not _sent(node, root):
+            return None
         kind = "stack" if prop == "stack" else "message"
         return Leak(node, kind, node_text(obj))
     if node.type not in ("identifier", "shorthand_property_identifier"):
@@ -270,6 +272,42 @@ def _leak_at(sem: Semantics, node: Node, root: Node, depth: int) -> Leak | None:
     if _in_value_position(node, root):
         return Leak(node, "object", name)
     return None
+
+
+BOOLEAN_METHODS = frozenset(
+    {"includes", "startsWith", "endsWith", "test", "some", "every", "has", "indexOf"}
+)
+COMPARISONS = frozenset({"===", "!==", "==", "!=", "<", ">", "<=", ">=", "instanceof", "in"})
+
+
+def _sent(node: Node, root: Node) -> bool:
+    """Does the text itself reach the body (``err.stack.split('\\n')`` does;
+    ``err.message.includes('x') ? a : b`` and ``err.stack.length`` do not)?"""
+    current = node
+    for _ in range(32):
+        if current == root:
+            return True
+        parent = _parent(current)
+        if parent is None:
+            return False
+        if (
+            parent.type == "ternary_expression"
+            and parent.child_by_field_name("condition") == current
+        ):
+            return False
+        if (
+            parent.type == "binary_expression"
+            and node_text(parent.child_by_field_name("operator")) in COMPARISONS
+        ):
+            return False
+        if parent.type == "unary_expression":
+            return False
+        if parent.type == "member_expression":
+            prop = node_text(parent.child_by_field_name("property"))
+            if prop == "length" or prop in BOOLEAN_METHODS:
+                return False
+        current = parent
+    return False
 
 
 def _sink_of(root: Node) -> Node | None:
