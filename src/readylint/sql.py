@@ -67,7 +67,9 @@ BUILDER_FACTORIES = frozenset({"createQueryBuilder", "subQuery"})
 BUILDER_TYPES = re.compile(
     r"^(Select|Update|Delete|Insert|Soft|)QueryBuilder$|^WhereExpressionBuilder$"
 )
-BUILDER_NAMES = re.compile(r"^(qb|sqb|subQb|queryBuilder|subQueryBuilder)$|QueryBuilder$", re.I)
+BUILDER_NAMES = re.compile(
+    r"^(qb|sqb|subQb|query|subQuery|queryBuilder|subQueryBuilder)$|QueryBuilder$", re.I
+)
 
 # receivers whose only business is running SQL: no check of the text's shape
 TYPEORM_TYPES = frozenset(
