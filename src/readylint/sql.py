@@ -156,14 +156,12 @@ def sql_sink(sem: Semantics, call: Node) -> SqlSink | None:
 
 def _query_text(sem: Semantics, arg: Node) -> tuple[Node, ...]:
     """``query(sql, …)`` or ``query({ sql, values })`` / pg's ``{ text, values }``."""
-    value = unwrap(arg)
-    if value is not None and value.type == "object":
-        options = sem.value(value)
-        if isinstance(options, Obj):
-            for key in ("sql", "text"):
-                node = options.value_node(key)
-                if node is not None:
-                    return (node,)
+    options = sem.value(arg)
+    if isinstance(options, Obj):  # written here or held in a same-file constant
+        for key in ("sql", "text"):
+            node = options.value_node(key)
+            if node is not None:
+                return (node,)
         return ()
     return (arg,)
 
