@@ -64,19 +64,10 @@ if TYPE_CHECKING:
 # What the DAT rules ask the engine for (all of them ask for the same, so the
 # shared analysis sees the same captures whichever of them is enabled).
 CAPTURES = ("call", "decorator", "class")
-# A file without one of these has no TypeORM work for the rules.
-NEEDLES = (
-    b"typeorm",
-    b"Repository",
-    b"queryRunner",
-    b"QueryRunner",
-    b"BaseEntity",
-    b"getRepository",
-    b"EntityManager",
-    b"ataSource",
-    b"Transactional",
-    b"getManager",
-)
+# A file that mentions none of these has no TypeORM work for the rules (the
+# brief's list: typeorm, Repository, queryRunner, BaseEntity, getRepository;
+# ``QueryRunner`` also covers ``createQueryRunner()`` and the type).
+NEEDLES = (b"typeorm", b"Repository", b"queryRunner", b"QueryRunner", b"BaseEntity")
 
 # receiver kinds
 REPOSITORY = "repository"

@@ -38,7 +38,7 @@ class TransactionWithoutRollback(Rule):
     tags = ("data-integrity", "typeorm", "transactions", "resource-leak")
     precision = "high"
     captures = typeorm.CAPTURES
-    needles = (b"startTransaction",)
+    needles = typeorm.NEEDLES
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         orm = typeorm.analyse(ctx)
