@@ -250,3 +250,26 @@ def test_the_example_reports_exactly_its_planted_sec001_rows() -> None:
     assert {f["rule"] for f in data["findings"]} == {"SEC001"}
     assert found == planted, f"missing {planted - found}, unexpected {found - planted}"
     assert leaks(result.output) == []
+
+
+def test_extra_credential_names_extend_the_names_sec001_knows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``[rules.SEC001] extra-credential-names`` adds words in code and in .env keys."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "kiosk.ts").write_text(
+        "export const kioskPin = 'K9x-4471-pQ';\nexport const pinLength = 6;\n", encoding="utf-8"
+    )
+    (tmp_path / ".env").write_text("KIOSK_PIN=K9x-4471-pQ\nPIN_LENGTH=6\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    before = json.loads(check("--format", "json", "--no-cache"))
+    assert before["findings"] == []
+    (tmp_path / "readylint.toml").write_text(
+        '[rules.SEC001]\nextra-credential-names = ["pin"]\n', encoding="utf-8"
+    )
+    after = json.loads(check("--format", "json", "--no-cache"))
+    assert sorted((f["path"], f["line"]) for f in after["findings"]) == [
+        (".env", 1),
+        ("src/kiosk.ts", 1),
+    ]
+    assert "K9x-4471-pQ" not in json.dumps(after)
