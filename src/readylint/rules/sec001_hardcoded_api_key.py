@@ -356,7 +356,8 @@ class _Scan:
 
     def _compared_with(self, node: Node | None, field_name: str) -> None:
         """``key === 'lit'`` (or a constant, or an env fallback); a loop variable over a table."""
-        value = self.sem.value(node)
+        held = self._constant_in_template(node)
+        value = held if held is not None else self.sem.value(node)
         if isinstance(value, EnvRead | ConfigRead):
             value = value.fallback  # type: ignore[assignment]
         if isinstance(value, Str) and value.node is not None:
@@ -375,6 +376,36 @@ class _Scan:
         if element is not None:
             table_node, table, which, prop = element
             self._report_table(table_node, table, which, field_name, prop)
+
+    def _constant_in_template(self, node: Node | None) -> Value | None:
+        """A compared template or concatenation that holds a constant (``Bearer ${TOKEN}``,
+        ``'Bearer ' + TOKEN`` with ``const TOKEN = 'k…'``): the constant's literal,
+        reported where it is written."""
+        node = unwrap(node)
+        if node is None:
+            return None
+        if node.type == "template_string":
+            parts = [
+                c.named_children[0]
+                for c in node.named_children
+                if c.type == "template_substitution" and c.named_children
+            ]
+        elif (
+            node.type == "binary_expression"
+            and node_text(node.child_by_field_name("operator")) == "+"
+        ):
+            parts = [
+                p
+                for p in (node.child_by_field_name("left"), node.child_by_field_name("right"))
+                if p is not None
+            ]
+        else:
+            return None
+        for part in parts:
+            value = self.sem.value(part)
+            if isinstance(value, Str) and value.node is not None and not _within(value.node, node):
+                return value
+        return None
 
     def _check_predicate(self, receiver: Node, argument: Node) -> None:
         """``KEYS.some((k) => k === key)``, ``PARTNERS.find((p) => p.apiKey === key)``."""
