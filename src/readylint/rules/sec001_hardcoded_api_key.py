@@ -838,9 +838,7 @@ class _Scan:
                 yield target, value
         for node in self.ctx.captures["function"]:
             for param in function_parameters(node):
-                default = _parameter_default(param)
-                if default is not None:
-                    yield default
+                yield from _parameter_defaults(param)
         for node in self.ctx.captures["call"]:
             args = call_arguments(node)
             if member_name(node) in HEADER_SETTERS and len(args) == 2:
@@ -1157,20 +1155,28 @@ def _assigned_target_name(sem: Semantics, left: Node | None) -> str:
     return ""
 
 
-def _parameter_default(param: Node) -> tuple[str, Node] | None:
-    """``password = 'x'`` (JS) / ``private apiKey: string = 'x'`` (TS)."""
+def _parameter_defaults(param: Node) -> Iterator[tuple[str, Node]]:
+    """``password = 'x'`` (JS), ``private apiKey: string = 'x'`` (TS) and destructured
+    ``{ password = 'x' } = {}`` options."""
+    pattern: Node | None = param
     if param.type in ("required_parameter", "optional_parameter"):
         pattern = param.child_by_field_name("pattern")
         value = param.child_by_field_name("value")
         if pattern is not None and pattern.type == "identifier" and value is not None:
-            return node_text(pattern), value
-        return None
-    if param.type == "assignment_pattern":
-        left = param.child_by_field_name("left")
+            yield node_text(pattern), value
+            return
+    elif param.type == "assignment_pattern":
+        pattern = param.child_by_field_name("left")
         right = param.child_by_field_name("right")
-        if left is not None and left.type == "identifier" and right is not None:
-            return node_text(left), right
-    return None
+        if pattern is not None and pattern.type == "identifier" and right is not None:
+            yield node_text(pattern), right
+            return
+    if pattern is not None and pattern.type == "object_pattern":
+        for prop in pattern.named_children:
+            if prop.type == "object_assignment_pattern":
+                right = prop.child_by_field_name("right")
+                if right is not None:
+                    yield node_text(prop.child_by_field_name("left")), right
 
 
 def _assigned_name(node: Node) -> str:
