@@ -95,6 +95,8 @@ class CredentialNames:
                 phrases.append(words)
         self.phrases = tuple(phrases)
         self.words = frozenset(w for phrase in phrases for w in phrase)
+        # the option's words (``pin``), for byte pre-checks
+        self.extra_words = frozenset(w for p in phrases[len(CREDENTIAL_PHRASES) :] for w in p)
         self._known: dict[str, bool] = {}
 
     def matches(self, name: str) -> bool:
@@ -410,7 +412,25 @@ def find_provider_tokens(text: str) -> Iterator[ProviderToken]:
     for label, pattern in PROVIDERS:
         for match in pattern.finditer(text):
             token = match.group(0)
-            fake = _FAKE_PEM if label == PEM_LABEL else _FAKE_TOKEN
-            if fake.search(token):
-                continue
-            yield ProviderToken(label, match.start(), match.end(), token)
+            if not _is_fake(label, token):
+                yield ProviderToken(label, match.start(), match.end(), token)
+
+
+def find_provider_tokens_in_bytes(data: bytes) -> Iterator[ProviderToken]:
+    """``find_provider_tokens`` over raw bytes: offsets are byte offsets, as in the tree."""
+    for label, pattern in _BYTE_PROVIDERS:
+        for match in pattern.finditer(data):
+            token = match.group(0).decode("utf-8", "replace")
+            if not _is_fake(label, token):
+                yield ProviderToken(label, match.start(), match.end(), token)
+
+
+def _is_fake(label: str, token: str) -> bool:
+    fake = _FAKE_PEM if label == PEM_LABEL else _FAKE_TOKEN
+    return bool(fake.search(token))
+
+
+_BYTE_PROVIDERS = tuple(
+    (label, re.compile(pattern.pattern.encode("ascii"), pattern.flags & re.IGNORECASE))
+    for label, pattern in PROVIDERS
+)

@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 from readylint.credentials import (
     JWT_LABEL,
     PEM_LABEL,
-    PROVIDER_NEEDLES,
     CredentialNames,
-    find_provider_tokens,
+    find_provider_tokens_in_bytes,
     is_credential_env_key,
     looks_like_compared_key,
     looks_like_credential,
@@ -101,13 +100,15 @@ SAFE_COMPARE = frozenset(
     }
 )  # fmt: skip
 MAX_SCAN_NODES = 200_000  # nodes of key-reading functions scanned per file
-REQUEST_HINT = re.compile(rb"(?i)header|query|body|params|handshake")
-KEY_HINT = re.compile(rb"(?i)key|token|secret|authorization|pass|pwd")
+# lower-case bytes, one of which a file needs for the request-key check to have work
+REQUEST_WORDS = (b"header", b"query", b"body", b"params", b"handshake")
+KEY_WORDS = (b"key", b"token", b"secret", b"authorization", b"pass", b"pwd")
 
 # -- where a literal gets a name ------------------------------------------------------
 
 HEADER_SETTERS = frozenset({"set", "setHeader", "header", "append"})
 CREDENTIAL_HINT = re.compile(r"key|secret|token|pass|pwd|bearer|authorization", re.I)
+CREDENTIAL_WORDS = (b"key", b"secret", b"token", b"pass", b"pwd", b"bearer", b"authorization")
 JWT_CONTEXT_WORDS = frozenset({"jwt", "authorization", "auth", "bearer"})
 
 
@@ -132,8 +133,8 @@ class HardcodedApiKey(Rule):
     skips_tests = False
     file_kinds = frozenset({"js", "env"})
     captures = (
-        "string", "template", "pair", "declarator", "field", "assignment", "call", "member",
-        "subscript", "decorator", "function",
+        "pair", "declarator", "field", "assignment", "call", "member", "subscript",
+        "decorator", "function",
     )  # fmt: skip
     # No needles: credential words (key, pass, token, …) are in nearly every file, and
     # extra-credential-names may add any word; check() filters each part by bytes first.
@@ -167,14 +168,24 @@ class _Scan:
 
     def __init__(self, ctx: FileContext, names: CredentialNames) -> None:
         self.ctx = ctx
-        self.sem: Semantics = ctx.semantics
         self.names = names
         self.reports: list[Report] = []
         self.reported: set[int] = set()
         self.key_params: dict[tuple[int, str], str] = {}  # (function id, param) -> field
         self.functions: dict[str, Node] = {}
-        self.hint = CREDENTIAL_HINT
+        self.lowered = ctx.source.data.lower()  # for cheap "is there anything to do" checks
+        extra = sorted(names.extra_words)
+        self.hint_words = (*CREDENTIAL_WORDS, *(w.encode() for w in extra))
+        self.hint = (
+            re.compile("|".join([CREDENTIAL_HINT.pattern, *map(re.escape, extra)]), re.I)
+            if extra
+            else CREDENTIAL_HINT
+        )
         self.nest_headers = b"@Headers(" in ctx.source.data
+
+    @property
+    def sem(self) -> Semantics:
+        return self.ctx.semantics  # built on first use: most files never need it
 
     def _report(self, node: Node, message: str, secrets: tuple[str, ...]) -> None:
         if node.start_byte in self.reported:
@@ -185,38 +196,32 @@ class _Scan:
     # -- 3. provider token formats, anywhere (even tests) --------------------------
 
     def provider_tokens(self) -> None:
-        if not may_hold_provider_token(self.ctx.source.data):
+        data = self.ctx.source.data
+        if not may_hold_provider_token(data) or self.ctx.tree is None:
             return
-        for node in self.ctx.captures["string"]:
-            self._provider_tokens_in(node, [node])
-        for node in self.ctx.captures["template"]:
-            fragments = [c for c in node.named_children if c.type == "string_fragment"]
-            self._provider_tokens_in(node, fragments)
-
-    def _provider_tokens_in(self, node: Node, parts: list[Node]) -> None:
-        for part in parts:
-            data = part.text or b""
-            if not any(needle in data for needle in PROVIDER_NEEDLES):
-                continue
-            text = data.decode("utf-8", "replace")
-            for found in find_provider_tokens(text):
-                if found.label == JWT_LABEL and not self._used_as_bearer(node, text, found.start):
+        root = self.ctx.tree.root_node
+        for found in find_provider_tokens_in_bytes(data):
+            literal = _enclosing_literal(root, found.start, found.end)
+            if literal is None:
+                continue  # a comment, a regex or code: not a string literal
+            if found.label == JWT_LABEL:
+                before = data[literal.start_byte : found.start].decode("utf-8", "replace")
+                if not self._used_as_bearer(literal, before):
                     continue
-                secrets = [found.token]
-                if found.label == PEM_LABEL:
-                    secrets += [_literal_text(node), _value_text(node)]
-                self._report(
-                    node,
-                    f"{found.label} {mask_secret(found.token)} is written into the source, "
-                    f"where everyone with the code can use it; {FIX_PROVIDER}",
-                    tuple(secrets),
-                )
-                return
+            secrets = [found.token]
+            if found.label == PEM_LABEL:
+                secrets += [_literal_text(literal), _value_text(literal)]
+            self._report(
+                literal,
+                f"{found.label} {mask_secret(found.token)} is written into the source, "
+                f"where everyone with the code can use it; {FIX_PROVIDER}",
+                tuple(secrets),
+            )
 
-    def _used_as_bearer(self, node: Node, text: str, start: int) -> bool:
+    def _used_as_bearer(self, node: Node, before: str) -> bool:
         """A literal JWT counts when it is sent as a credential: after ``Bearer``, or
         held by a token/authorization-named place."""
-        if "bearer" in text[:start].lower():
+        if "bearer" in before.lower():
             return True
         name = _assigned_name(node)
         if not name:
@@ -226,8 +231,9 @@ class _Scan:
     # -- 1. literal keys checked against a request's key ----------------------------
 
     def request_keys(self) -> None:
-        data = self.ctx.source.data
-        if not REQUEST_HINT.search(data) or not KEY_HINT.search(data):
+        if not any(w in self.lowered for w in REQUEST_WORDS):
+            return
+        if not any(w in self.lowered for w in KEY_WORDS):
             return
         scopes: dict[int, Node] = {}
         for node in self._key_reads():
@@ -780,10 +786,7 @@ class _Scan:
     # -- 2. literals in credential-named places ----------------------------------------
 
     def credential_names(self) -> None:
-        extra = "|".join(re.escape(w) for p in self.names.phrases for w in p if len(w) > 2)
-        if extra:
-            self.hint = re.compile(rf"{CREDENTIAL_HINT.pattern}|{extra}", re.I)
-        if not self.hint.search(self.ctx.source.text):
+        if not any(word in self.lowered for word in self.hint_words):
             return
         found: list[tuple[str, Node, Value]] = []
         for name, node in self._named_sites():
@@ -912,13 +915,10 @@ def _check_env_file(
     data = ctx.source.data
     taken: list[tuple[int, int]] = []
     if may_hold_provider_token(data):
-        text = data.decode("utf-8", "replace")
-        for found in find_provider_tokens(text):
-            start = len(text[: found.start].encode("utf-8"))
-            end = start + len(found.token.encode("utf-8"))
-            taken.append((start, end))
+        for found in find_provider_tokens_in_bytes(data):
+            taken.append((found.start, found.end))
             yield Report(
-                (start, end),
+                (found.start, found.end),
                 f"{found.label} {mask_secret(found.token)} is committed in this env file, "
                 f"where everyone with the repository can use it; {FIX_PROVIDER}",
                 secrets=(found.token,),
@@ -974,6 +974,18 @@ def _is_key_field(name: str) -> bool:
     if words[-1] == "key" and len(words) > 1:
         return bool(KEY_FIELD_QUALIFIERS & set(words[:-1]))
     return words != ("key",)
+
+
+def _enclosing_literal(root: Node, start: int, end: int) -> Node | None:
+    """The string or template literal that holds the bytes ``start:end``."""
+    node: Node | None = root.descendant_for_byte_range(start, end)
+    for _ in range(4):
+        if node is None:
+            return None
+        if node.type in ("string", "template_string"):
+            return node
+        node = node.parent
+    return None
 
 
 def _credential_noun(field_name: str) -> str:
