@@ -45,8 +45,8 @@ class Config:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def options_for(self, code: str) -> dict[str, Any]:
-        rule = rules_by_code()[code]
-        merged = rule.option_defaults()
+        rule = rules_by_code().get(code)
+        merged = rule.option_defaults() if rule is not None else {}
         merged.update(self.rule_options.get(code, {}))
         return merged
 

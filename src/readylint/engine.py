@@ -33,6 +33,7 @@ from readylint.findings import (
 from readylint.project import ProjectReport
 from readylint.registry import all_rules, matches
 from readylint.rule import FileContext, ProjectContext, Report, Rule, is_test_path
+from readylint.semantics import reset_parent_cache
 from readylint.source import SourceFile, language_for
 from readylint.suppressions import Suppressions
 from readylint.suppressions import parse as parse_suppressions
@@ -199,6 +200,7 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     tree: Tree | None = None
     captures: dict[str, list[Node]] = {}
     clock = time.perf_counter()
+    reset_parent_cache()
     if kind == "js":
         tree, language = parse_best(source)
         if tree.root_node.has_error:
@@ -302,21 +304,22 @@ def _ignored_for_path(code: str, path: str, settings: Settings) -> bool:
 def _drop_superseded(reports: list[tuple[Rule, Report]]) -> list[tuple[Rule, Report]]:
     """One problem, one finding: a superseding rule's finding hides an overlapping
     finding of the rule it supersedes; identical (rule, start) reports count once."""
+    # the ranges each superseded code must not overlap, from the rules that supersede it
+    covering: dict[str, list[tuple[int, int]]] = {}
+    for rule, report in reports:
+        for code in rule.supersedes:
+            covering.setdefault(code, []).append(report.byte_range)
     kept: list[tuple[Rule, Report]] = []
     seen: set[tuple[str, int]] = set()
     for rule, report in reports:
         start, end = report.byte_range
         if (rule.code, start) in seen:
             continue
-        hidden = any(
-            rule.code in other.supersedes
-            and other_report.byte_range[0] < end
-            and start < other_report.byte_range[1]
-            for other, other_report in reports
-        )
-        if not hidden:
-            seen.add((rule.code, start))
-            kept.append((rule, report))
+        ranges = covering.get(rule.code, ())
+        if any(a < end and start < b for a, b in ranges):
+            continue
+        seen.add((rule.code, start))
+        kept.append((rule, report))
     return kept
 
 

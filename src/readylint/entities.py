@@ -32,6 +32,7 @@ from readylint.semantics import (
     call_arguments,
     call_function,
     node_text,
+    parent_of,
     string_value,
     unwrap,
 )
@@ -225,7 +226,8 @@ def _class_entity(node: Node, sem: Semantics, local: set[str]) -> EntityClass | 
         return None  # neither an entity nor a base class with columns or listeners
     name_node = node.child_by_field_name("name")
     extends, extends_module = _extends(node, sem)
-    start_node = node.parent if node.parent is not None and _is_export(node.parent) else node
+    holder = parent_of(node)
+    start_node = holder if holder is not None and _is_export(holder) else node
     return EntityClass(
         name=node_text(name_node),
         kind=kind,
@@ -251,8 +253,9 @@ def _is_export(node: Node) -> bool:
 def _class_decorators(node: Node) -> Iterator[Node]:
     """``@Entity() export class X`` puts the decorator on the export statement,
     ``export @Entity() class X`` and ``@Entity() class X`` on the class."""
-    if node.parent is not None and _is_export(node.parent):
-        yield from (c for c in node.parent.named_children if c.type == "decorator")
+    holder = parent_of(node)
+    if holder is not None and _is_export(holder):
+        yield from (c for c in holder.named_children if c.type == "decorator")
     yield from (c for c in node.named_children if c.type == "decorator")
 
 

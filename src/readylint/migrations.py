@@ -22,6 +22,7 @@ from readylint.semantics import (
     function_parameters,
     node_text,
     parameter_name,
+    parent_of,
     unwrap,
 )
 
@@ -83,7 +84,7 @@ def _class_name(cls: Node) -> str:
     name = cls.child_by_field_name("name")
     if name is not None:
         return node_text(name)
-    holder = cls.parent
+    holder = parent_of(cls)
     if holder is not None and holder.type == "variable_declarator":
         return node_text(holder.child_by_field_name("name"))
     return ""
@@ -129,13 +130,13 @@ def enclosing_method(node: Node) -> tuple[Node, str, Node] | None:
     for parent in ancestors(node):
         if parent.type == "class_body":
             return None
-        owner = parent.parent
+        owner = parent_of(parent)
         if owner is None:
             return None
         if parent.type == "method_definition" and owner.type == "class_body":
             return _method_of(owner, node_text(parent.child_by_field_name("name")), parent)
         if parent.type in FUNCTION_TYPES and owner.type in FIELD_TYPES:
-            holder = owner.parent
+            holder = parent_of(owner)
             name = owner.child_by_field_name("name") or owner.child_by_field_name("property")
             if holder is not None and holder.type == "class_body":
                 return _method_of(holder, node_text(name), parent)
@@ -143,7 +144,7 @@ def enclosing_method(node: Node) -> tuple[Node, str, Node] | None:
 
 
 def _method_of(body: Node, name: str, function: Node) -> tuple[Node, str, Node] | None:
-    cls = body.parent
+    cls = parent_of(body)
     return (cls, name, function) if cls is not None else None
 
 

@@ -112,11 +112,36 @@ def _decode_escape(match: re.Match[str]) -> str:
     return simple.get(body, body)
 
 
-def ancestors(node: Node) -> Iterator[Node]:
-    parent = node.parent
-    while parent is not None:
+MAX_ANCESTORS = 160  # tree-sitter finds a parent by walking down from the root: O(depth)
+
+
+# node id -> parent, for the tree being analysed (cleared whenever a new one starts):
+# tree-sitter has no parent pointers, so every ``.parent`` walks down from the root
+_PARENTS: dict[int, Node | None] = {}
+
+
+def reset_parent_cache() -> None:
+    _PARENTS.clear()
+
+
+def parent_of(node: Node | None) -> Node | None:
+    if node is None:
+        return None
+    key = node.id
+    if key in _PARENTS:
+        return _PARENTS[key]
+    parent = _PARENTS[key] = node.parent
+    return parent
+
+
+def ancestors(node: Node, limit: int = MAX_ANCESTORS) -> Iterator[Node]:
+    """Parents, nearest first, at most ``limit`` of them: in pathologically deep
+    input, whatever lies further up is unknown rather than quadratic to reach."""
+    parent = parent_of(node)
+    while parent is not None and limit > 0:
         yield parent
-        parent = parent.parent
+        limit -= 1
+        parent = parent_of(parent)
 
 
 def enclosing_function(node: Node) -> Node | None:
@@ -221,6 +246,7 @@ class Semantics:
     """Bindings and values of one file, indexed from the engine's captures."""
 
     def __init__(self, root: Node, captures: dict[str, list[Node]]) -> None:
+        reset_parent_cache()  # a new tree: ids of the last one mean nothing here
         self.root = root
         self.imports: dict[str, ImportBinding] = {}
         self.declarators: dict[str, list[Node]] = defaultdict(list)
@@ -668,9 +694,12 @@ class Semantics:
             prop = node_text(left.child_by_field_name("property")) if left is not None else ""
             method = next((a for a in ancestors(assignment) if a.type == "method_definition"), None)
             in_constructor = (
-                method is not None and node_text(method.child_by_field_name("name")) == "constructor"
+                method is not None
+                and node_text(method.child_by_field_name("name")) == "constructor"
             )
-            sources[prop].append(assignment.child_by_field_name("right") if in_constructor else None)
+            sources[prop].append(
+                assignment.child_by_field_name("right") if in_constructor else None
+            )
         self._fields[cls.id] = sources
         return sources
 

@@ -31,6 +31,7 @@ from readylint.semantics import (
     function_parameters,
     member_name,
     node_text,
+    parent_of,
     pattern_names,
     unwrap,
 )
@@ -250,10 +251,10 @@ class _Extractor:
                 )
             return
         if isinstance(options, Str):  # app.route('/x').get(handler)
-            parent = node.parent
+            parent = parent_of(node)
             while parent is not None and parent.type == "member_expression":
                 verb = node_text(parent.child_by_field_name("property"))
-                call = parent.parent
+                call = parent_of(parent)
                 if verb not in HTTP_METHODS or call is None or call.type != "call_expression":
                     break
                 call_args = call_arguments(call)
@@ -270,7 +271,7 @@ class _Extractor:
                         "health_check": False,
                     }
                 )
-                parent = call.parent
+                parent = parent_of(call)
 
     def _use(self, node: Node, receiver: str, app: str | None, args: list[Node]) -> None:
         if not args:
@@ -484,13 +485,13 @@ def join_paths(*parts: str) -> str:
 
 def _assigned_name(node: Node) -> str:
     """``app`` in ``const app = express()`` / ``app = express()`` / ``await``-wrapped."""
-    parent = node.parent
+    parent = parent_of(node)
     while parent is not None and parent.type in (
         "await_expression",
         "parenthesized_expression",
         "as_expression",
     ):
-        parent = parent.parent
+        parent = parent_of(parent)
     if parent is None:
         return ""
     if parent.type == "variable_declarator":
@@ -506,7 +507,7 @@ def _assigned_name(node: Node) -> str:
 
 def _decorators(node: Node) -> list[Node]:
     found = [c for c in node.children if c.type == "decorator"]
-    parent = node.parent  # `export class` keeps class decorators on the export statement
+    parent = parent_of(node)  # `export class` keeps class decorators on the export statement
     if (
         node.type == "class_declaration"
         and parent is not None

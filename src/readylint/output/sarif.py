@@ -29,6 +29,7 @@ MAX_RESULTS = 25_000  # GitHub code scanning's limit per run
 SRCROOT = "%SRCROOT%"
 _DROP_DEFAULTS = {
     "byte_offset", "char_offset", "rank", "rule_index", "newline_sequences", "kind", "contents",
+    "index",
 }  # fmt: skip
 
 

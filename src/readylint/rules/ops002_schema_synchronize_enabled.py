@@ -20,6 +20,7 @@ from readylint.semantics import (
     enclosing_function,
     member_name,
     node_text,
+    parent_of,
     unwrap,
 )
 from readylint.values import Arr, Bool, ConfigRead, EnvRead, Func, Obj, Str
@@ -219,13 +220,13 @@ def _looks_like_options(sem: Semantics, obj: Node, text: str) -> bool:
     keys |= {node_text(p) for p in obj.named_children if p.type == "shorthand_property_identifier"}
     if not keys & set(FLAGS):
         return False
-    holder = obj.parent
+    holder = parent_of(obj)
     while holder is not None and holder.type in WRAPPER_TYPES:
         if holder.type in ("as_expression", "satisfies_expression") and OPTION_TYPES.search(
             node_text(holder)
         ):
             return True
-        holder = holder.parent
+        holder = parent_of(holder)
     if _is_expectation(holder):
         return False  # an expected value in a test assertion or a mock, not a config
     if holder is not None and holder.type == "variable_declarator":
@@ -246,7 +247,7 @@ def _looks_like_options(sem: Semantics, obj: Node, text: str) -> bool:
 
 
 def _is_expectation(holder: Node | None) -> bool:
-    call = holder.parent if holder is not None and holder.type == "arguments" else None
+    call = parent_of(holder) if holder is not None and holder.type == "arguments" else None
     return call is not None and bool(EXPECTATION.match(member_name(call)))
 
 

@@ -27,6 +27,7 @@ from readylint.semantics import (
     call_arguments,
     member_name,
     node_text,
+    parent_of,
     pattern_names,
     unwrap,
 )
@@ -265,9 +266,9 @@ def _target_name(call: Node) -> str | None:
     ``this.refresh = …``, ``{ refresh_token: … }``, ``const [access, refresh] =
     await Promise.all([…])``, or ``res.cookie('refresh_token', sign(…))``."""
     node = call
-    parent = node.parent
+    parent = parent_of(node)
     while parent is not None and parent.type in PASS_THROUGH:
-        node, parent = parent, parent.parent
+        node, parent = parent, parent_of(parent)
     if parent is None:
         return None
     if parent.type == "variable_declarator":
@@ -279,9 +280,10 @@ def _target_name(call: Node) -> str | None:
         return node_text(parent.child_by_field_name("key"))
     if parent.type == "array":
         return _destructured_name(parent, node)
-    if parent.type == "arguments" and parent.parent is not None:
+    owner = parent_of(parent) if parent.type == "arguments" else None
+    if owner is not None:
         others = [node_text(a) for a in parent.named_children if a.id != node.id]
-        return " ".join([node_text(parent.parent.child_by_field_name("function")), *others])
+        return " ".join([node_text(owner.child_by_field_name("function")), *others])
     return None
 
 
@@ -289,13 +291,13 @@ def _destructured_name(array: Node, element: Node) -> str | None:
     """``const [accessToken, refreshToken] = await Promise.all([signA, signB])``."""
     items = [c for c in array.named_children if c.type != "comment"]
     index = next((i for i, item in enumerate(items) if item.id == element.id), None)
-    node = array.parent
-    if index is None or node is None or node.type != "arguments" or node.parent is None:
+    node = parent_of(array)
+    if index is None or node is None or node.type != "arguments" or parent_of(node) is None:
         return None
-    node = node.parent  # Promise.all(...)
-    parent = node.parent
+    node = parent_of(node)  # Promise.all(...)
+    parent = parent_of(node)
     while parent is not None and parent.type in PASS_THROUGH:
-        node, parent = parent, parent.parent
+        node, parent = parent, parent_of(parent)
     if parent is None or parent.type not in ("variable_declarator", "assignment_expression"):
         return None
     pattern = parent.child_by_field_name("name") or parent.child_by_field_name("left")
@@ -322,9 +324,9 @@ def _function_names(node: Node) -> Iterator[str]:
         if name is not None:
             yield node_text(name)
             continue
-        holder = parent.parent
+        holder = parent_of(parent)
         while holder is not None and holder.type in WRAPPER_TYPES:
-            holder = holder.parent
+            holder = parent_of(holder)
         if holder is None:
             continue
         if holder.type in ("variable_declarator", "public_field_definition", "field_definition"):

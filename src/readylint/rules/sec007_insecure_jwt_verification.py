@@ -18,6 +18,7 @@ from readylint.semantics import (
     call_name,
     member_name,
     node_text,
+    parent_of,
     unwrap,
 )
 from readylint.values import Arr, Bool, Str, Value
@@ -159,15 +160,15 @@ def _in_jwt_context(node: Node) -> bool:
 
 def _in_non_verifying_call(pair: Node) -> bool:
     """Is the pair's object an argument of ``sign``/``decode``, where these keys do nothing?"""
-    obj = pair.parent
-    args = obj.parent if obj is not None else None
-    call = args.parent if args is not None and args.type == "arguments" else None
+    obj = parent_of(pair)
+    args = parent_of(obj) if obj is not None else None
+    call = parent_of(args) if args is not None and args.type == "arguments" else None
     return call is not None and member_name(call) in NON_VERIFYING
 
 
 def _root(node: Node) -> Node:
-    while node.parent is not None:
-        node = node.parent
+    while (parent := parent_of(node)) is not None:
+        node = parent
     return node
 
 
@@ -176,9 +177,9 @@ def _authenticates_with(call: Node, scope: Node) -> bool:
     result (directly, through a variable, or destructured), or the result stored
     as the request's user? Reads that only feed a log line do not count."""
     node = call
-    parent = node.parent
+    parent = parent_of(node)
     while parent is not None and (parent.type in PASS_THROUGH or _is_default(parent, node)):
-        node, parent = parent, parent.parent
+        node, parent = parent, parent_of(parent)
     if parent is None:
         return False
     if parent.type == "member_expression":
@@ -229,12 +230,9 @@ def _is_default(parent: Node, node: Node) -> bool:
 def _reads_identity(member: Node) -> bool:
     """``decoded.sub``, ``decoded.payload.role`` (``complete: true``), ``decoded['userId']``."""
     prop = node_text(member.child_by_field_name("property"))
-    if (
-        prop == "payload"
-        and member.parent is not None
-        and member.parent.type == "member_expression"
-    ):
-        member = member.parent  # iteratively: one level is all `complete: true` adds
+    outer = parent_of(member)
+    if prop == "payload" and outer is not None and outer.type == "member_expression":
+        member = outer  # one level is all `complete: true` adds
         prop = node_text(member.child_by_field_name("property"))
     return prop in IDENTITY_CLAIMS and not _only_logged(member)
 
