@@ -118,6 +118,7 @@ MAX_CALLS = 300  # callee texts kept per function
 MAX_CALLEE = 120
 MAX_RIGHT_NODES = 200  # nodes looked at on the right of `x.f = …`
 MAX_HOPS = 3
+MAX_PATH = 32  # parts of a callee path
 
 
 def wants(data: bytes) -> bool:
@@ -270,7 +271,7 @@ class _Extractor:
                 fact["hard"] = self._hard_delete(write, function)
             self.facts["writes"].append(fact)
         for function_id, function in functions.items():
-            name = typeorm.function_name(function)[1] if function is not None else "top level"
+            name = _function_label(function)
             self.facts["functions"].append(
                 {"id": function_id, "name": name, "calls": self._callees(function)}
             )
@@ -314,7 +315,7 @@ class _Extractor:
                 break
             call = self.calls[index]
             index += 1
-            callee = _compact(node_text(call_function(call)))
+            callee = _callee_path(call_function(call))
             if not callee:
                 continue
             found[callee] = None
@@ -362,7 +363,7 @@ class _Extractor:
                     "entity": entity or save.entity or self._annotated_entity(obj),
                     "variable": variable,
                     "field": field,
-                    "read": _compact(node_text(call_function(read))) + "()",
+                    "read": _callee_path(call_function(read)) + "()",
                     "lock": lock,
                     "place": self.place.node(node),
                     "context": self._context(node, function),
@@ -699,6 +700,45 @@ def _function_decorators(function: Node) -> list[Node]:
         if cls is not None:
             found.extend(_class_decorators(cls))
     return found
+
+
+def _callee_path(node: Node | None) -> str:
+    """A callee with its arguments left out: ``this.repo.createQueryBuilder().getOne``."""
+    parts: list[str] = []
+    for _ in range(MAX_PATH):
+        node = unwrap(node)
+        if node is None:
+            break
+        if node.type == "member_expression":
+            parts.append("." + node_text(node.child_by_field_name("property")))
+            node = node.child_by_field_name("object")
+        elif node.type == "call_expression":
+            parts.append("()")
+            node = call_function(node)
+        elif node.type == "await_expression" and node.named_children:
+            node = node.named_children[0]
+        elif node.type in ("identifier", "this", "super", "property_identifier"):
+            parts.append(node_text(node))
+            break
+        else:
+            parts.append("…")
+            break
+    return _compact("".join(reversed(parts)))
+
+
+def _function_label(function: Node | None) -> str:
+    """How messages name a function: ``createOrder()``, or for an anonymous
+    callback the call it is passed to: ``the router.post() handler``."""
+    if function is None:
+        return "top-level code"
+    label = typeorm.function_name(function)[1]
+    if label != "this function":
+        return label
+    arguments = typeorm.parent_of(function)
+    call = typeorm.parent_of(arguments) if arguments is not None else None
+    if call is not None and call.type == "call_expression":
+        return f"the {_callee_path(call_function(call))}() handler"
+    return "an anonymous function"
 
 
 def _compact(text: str) -> str:
