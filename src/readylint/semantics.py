@@ -255,6 +255,8 @@ class Semantics:
         self._this_assignments: list[Node] = []
         self._fields: dict[int, dict[str, list[Node | None]]] = {}
         self._references: dict[int, tuple[str, str] | None] = {}
+        self._memo: dict[int, Value] = {}
+        self._evaluating: set[int] = set()
         self._binding_scopes: dict[str, dict[int, list[Node]]] = {}  # name -> scope id -> decls
         self._index(captures)
 
@@ -474,7 +476,21 @@ class Semantics:
         handler = _EVALUATORS.get(node.type)
         if handler is None:
             return Unknown(node, node.type)
-        return handler(self, node, depth + 1)
+        # each node is evaluated once per file: without the memo, nested fallbacks
+        # and references re-evaluate shared subexpressions exponentially often
+        key = node.id
+        cached = self._memo.get(key)
+        if cached is not None:
+            return cached
+        if key in self._evaluating:  # a cycle through bindings
+            return Unknown(node, "cycle")
+        self._evaluating.add(key)
+        try:
+            result = handler(self, node, depth + 1)
+        finally:
+            self._evaluating.discard(key)
+        self._memo[key] = result
+        return result
 
     def _string(self, node: Node, depth: int) -> Value:
         return Str(node, string_value(node))
@@ -750,14 +766,8 @@ class Semantics:
             method = node_text(fn.child_by_field_name("property"))
             receiver = node_text(unwrap(fn.child_by_field_name("object")))
             args = call_arguments(node)
-            if (
-                method in CONFIG_GETTERS
-                and CONFIG_RECEIVER.search(receiver)
-                and args
-                and isinstance(self.value(args[0], depth), Str)
-            ):
-                key = self.value(args[0], depth)
-                assert isinstance(key, Str)
+            key = self.value(args[0], depth) if args and method in CONFIG_GETTERS else None
+            if isinstance(key, Str) and CONFIG_RECEIVER.search(receiver):
                 fallback = None
                 if method == "get" and len(args) > 1 and args[1].type != "object":
                     fallback = self.value(args[1], depth)
