@@ -35,6 +35,7 @@ from readylint.semantics import (
     function_parameters,
     member_name,
     node_text,
+    parent_of,
     pattern_names,
     string_value,
     unwrap,
@@ -485,14 +486,24 @@ class _Scan:
         if node is None:
             return None
         if node.type in ("member_expression", "subscript_expression"):
-            if not self._is_container(node.child_by_field_name("object")):
-                return None
+            # the field's name first: it is cheap and rules out nearly every member
             if node.type == "member_expression":
                 name = node_text(node.child_by_field_name("property"))
             else:
-                index = self.sem.value(node.child_by_field_name("index"))
-                name = index.value if isinstance(index, Str) else ""
-            return name if _is_key_field(name) else None
+                index = unwrap(node.child_by_field_name("index"))
+                if index is None or index.type not in ("string", "identifier", "member_expression"):
+                    return None
+                value = string_value(index) if index.type == "string" else self.sem.value(index)
+                name = (
+                    value.value
+                    if isinstance(value, Str)
+                    else value
+                    if isinstance(value, str)
+                    else ""
+                )
+            if not _is_key_field(name):
+                return None
+            return name if self._is_container(node.child_by_field_name("object")) else None
         if node.type == "call_expression" and member_name(node) in ("header", "get"):
             receiver = call_receiver(node)
             args = call_arguments(node)
@@ -1118,8 +1129,8 @@ def _index_functions(captures: dict[str, list[Node]]) -> dict[str, Node]:
     for node in captures.get("function", ()):
         if node.type in ("function_declaration", "generator_function_declaration"):
             found.setdefault(node_text(node.child_by_field_name("name")), node)
-        elif node.parent is not None and node.parent.type == "variable_declarator":
-            name = node.parent.child_by_field_name("name")
+        elif (parent := parent_of(node)) is not None and parent.type == "variable_declarator":
+            name = parent.child_by_field_name("name")
             if name is not None and name.type == "identifier":
                 found.setdefault(node_text(name), node)
     return found
