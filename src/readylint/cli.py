@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import traceback
 from collections import Counter
@@ -51,6 +52,14 @@ def guarded(function: F) -> F:
             _fail(f"internal error: {exc.__class__.__name__}: {exc}")
 
     return wrapper  # type: ignore[return-value]
+
+
+def _debug_logging(enabled: bool) -> None:
+    """--debug: what the run does (files, cache, timings) on stderr; never source text."""
+    if enabled:
+        logging.basicConfig(
+            level=logging.DEBUG, stream=sys.stderr, format="readylint: debug: %(message)s"
+        )
 
 
 def _cache_dir(config: Config, option: Path | None, disabled: bool) -> Path | None:
@@ -134,6 +143,7 @@ def check(
 ) -> None:
     """Lint PATHS (default: the current directory)."""
     known = _load_baseline(baseline) if baseline is not None and write_baseline is None else None
+    _debug_logging(debug)
     targets = list(paths) or [Path(".")]
     config = load_config(config_path, targets[0])
     rules = select_rules(config, _codes(select), _codes(extend_select), _codes(ignore))

@@ -9,13 +9,13 @@ and the settings, so it can run in worker processes and be cached.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pathspec
-from tree_sitter import Node, Tree
 
 from readylint import facts, parsing, queries
 from readylint.config import Config
@@ -37,6 +37,11 @@ from readylint.semantics import reset_parent_cache
 from readylint.source import SourceFile, language_for
 from readylint.suppressions import Suppressions
 from readylint.suppressions import parse as parse_suppressions
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Tree
+
+LOG = logging.getLogger("readylint")
 
 
 @dataclass
@@ -446,6 +451,11 @@ def run(
         notifications.extend(project_notes)
     findings.sort(key=lambda f: f.sort_key)
     ran = [r for r in rules if r.scope == "file" or found.directories_given]
+    LOG.debug(
+        "project root %s; %d files, %d lines; %d rules (%d project); %d findings in %.2f s",
+        found.project_root, files, lines, len(ran), len(project_rules), len(findings),
+        time.perf_counter() - started,
+    )  # fmt: skip
     return RunResult(
         findings,
         notifications,

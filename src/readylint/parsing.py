@@ -8,12 +8,16 @@ process; worker processes fork after the parent has compiled them.
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-import tree_sitter as ts
+if TYPE_CHECKING:  # imported on first parse: a warm, cached run never loads tree-sitter
+    import tree_sitter as ts
 
 
 @cache
 def language(name: str) -> ts.Language:
+    import tree_sitter as ts
+
     if name == "typescript":
         import tree_sitter_typescript as tst
 
@@ -31,6 +35,8 @@ def language(name: str) -> ts.Language:
 
 @cache
 def parser(name: str) -> ts.Parser:
+    import tree_sitter as ts
+
     return ts.Parser(language(name))
 
 
@@ -40,4 +46,6 @@ def parse(name: str, data: bytes) -> ts.Tree:
 
 @cache
 def query(name: str, source: str) -> ts.Query:
+    import tree_sitter as ts
+
     return ts.Query(language(name), source)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from readylint.discovery import Candidate
 from readylint.engine import FileResult, Settings, applicable_rules, lint_bytes, read_candidate
 from readylint.findings import Finding, Notification
 
+LOG = logging.getLogger("readylint")
 MIN_FILES_PER_WORKER = 16
 _WORKER_SETTINGS: Settings | None = None  # set before fork, inherited by workers
 
@@ -158,6 +160,10 @@ def lint_all(
             results[index] = cached
     jobs = jobs or default_jobs()
     pending = [candidates[i] for i in todo]
+    LOG.debug(
+        "%d files: %d from the cache, %d to lint with %d job(s)",
+        len(candidates), len(candidates) - len(todo), len(pending), jobs,
+    )  # fmt: skip
     if jobs > 1 and len(pending) >= MIN_FILES_PER_WORKER * 2:
         _WORKER_SETTINGS = settings
         context = multiprocessing.get_context("fork")
