@@ -70,6 +70,8 @@ REQUEST_GETTER_RECEIVER = re.compile(
 KEY_FIELD_LAST_WORDS = frozenset(
     {"key", "token", "secret", "authorization", "apikey", "password", "passwd", "pwd"}
 )
+# a field name that may carry a credential ends so (a cheap pre-check on bytes)
+KEY_FIELD_TAIL = re.compile(rb"(?i)(?:key|token|secret|authorization|passw(?:or)?d|pwd)$")
 KEY_FIELD_QUALIFIERS = frozenset({"x", "api", "auth", "access", "secret", "partner", "client"})
 # ``pageToken``, ``x-csrf-token``, ``x-idempotency-key``: fields that carry no credential
 KEY_FIELD_NOT_CREDENTIAL = frozenset(
@@ -182,6 +184,7 @@ class _Scan:
             if extra
             else CREDENTIAL_HINT
         )
+        self.hint_bytes = re.compile(self.hint.pattern.encode(), re.I)
         self.nest_headers = b"@Headers(" in ctx.source.data
 
     @property
@@ -485,22 +488,32 @@ class _Scan:
         node = unwrap(node)
         if node is None:
             return None
-        if node.type in ("member_expression", "subscript_expression"):
+        if node.type == "member_expression":
             # the field's name first: it is cheap and rules out nearly every member
-            if node.type == "member_expression":
-                name = node_text(node.child_by_field_name("property"))
-            else:
-                index = unwrap(node.child_by_field_name("index"))
-                if index is None or index.type not in ("string", "identifier", "member_expression"):
+            prop = node.child_by_field_name("property")
+            if prop is None or not KEY_FIELD_TAIL.search(prop.text or b""):
+                return None
+            name = node_text(prop)
+        elif node.type == "subscript_expression":
+            index = unwrap(node.child_by_field_name("index"))
+            if index is None:
+                return None
+            if index.type == "string":
+                if not KEY_FIELD_TAIL.search((index.text or b"")[1:-1]):
                     return None
-                value = string_value(index) if index.type == "string" else self.sem.value(index)
-                name = (
-                    value.value
-                    if isinstance(value, Str)
-                    else value
-                    if isinstance(value, str)
-                    else ""
-                )
+                name = string_value(index)
+            elif index.type in ("identifier", "member_expression"):
+                # ``req.headers[API_KEY_HEADER]``: resolve the index only on a request
+                obj = unwrap(node.child_by_field_name("object"))
+                if obj is None or not REQUEST_CONTAINER.search(node_text(obj)):
+                    return None
+                value = self.sem.value(index)
+                name = value.value if isinstance(value, Str) else ""
+            else:
+                return None
+        else:
+            name = ""
+        if node.type in ("member_expression", "subscript_expression"):
             if not _is_key_field(name):
                 return None
             return name if self._is_container(node.child_by_field_name("object")) else None
@@ -819,11 +832,14 @@ class _Scan:
         return name_words(name)[-1:] == ("authorization",)
 
     def _named_sites(self) -> Iterator[tuple[str, Node]]:
+        """(name, value) of every declarator, key, field, assignment, parameter default
+        and header setter whose name may name a credential (bytes checked first)."""
         sem = self.sem
+        hinted = self.hint_bytes.search
         for node in self.ctx.captures["declarator"]:
             pattern = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
-            if pattern is None:
+            if pattern is None or not hinted(pattern.text or b""):
                 continue
             if pattern.type == "identifier" and value is not None:
                 yield node_text(pattern), value
@@ -834,28 +850,40 @@ class _Scan:
                         if right is not None:
                             yield node_text(prop.child_by_field_name("left")), right
         for node in self.ctx.captures["pair"]:
-            key = sem.property_key(node.child_by_field_name("key"))
+            key_node = node.child_by_field_name("key")
             value = node.child_by_field_name("value")
-            if key is not None and value is not None:
+            if key_node is None or value is None:
+                continue
+            if key_node.type != "computed_property_name" and not hinted(key_node.text or b""):
+                continue  # a computed key may name a constant that holds a header name
+            key = sem.property_key(key_node)
+            if key is not None:
                 yield key, value
         for node in self.ctx.captures["field"]:
             field_name = node.child_by_field_name("name") or node.child_by_field_name("property")
             value = node.child_by_field_name("value")
-            if field_name is not None and value is not None:
+            if field_name is not None and value is not None and hinted(field_name.text or b""):
                 yield node_text(field_name), value
         for node in self.ctx.captures["assignment"]:
             if node.type != "assignment_expression":
                 continue
-            target = _assigned_target_name(sem, node.child_by_field_name("left"))
+            left = node.child_by_field_name("left")
+            if left is None or not hinted(left.text or b""):
+                continue
+            target = _assigned_target_name(sem, left)
             value = node.child_by_field_name("right")
             if target and value is not None:
                 yield target, value
         for node in self.ctx.captures["function"]:
-            for param in function_parameters(node):
-                yield from _parameter_defaults(param)
+            params = node.child_by_field_name("parameters")
+            if params is not None and hinted(params.text or b""):
+                for param in function_parameters(node):
+                    yield from _parameter_defaults(param)
         for node in self.ctx.captures["call"]:
+            if member_name(node) not in HEADER_SETTERS:
+                continue
             args = call_arguments(node)
-            if member_name(node) in HEADER_SETTERS and len(args) == 2:
+            if len(args) == 2 and (args[0].type != "string" or hinted(args[0].text or b"")):
                 header = sem.value(args[0])
                 if isinstance(header, Str):
                     yield header.value, args[1]
