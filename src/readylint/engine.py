@@ -196,7 +196,8 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     rules = applicable_rules(candidate, settings)
     result.lines = source.line_count()
     result.linted = True
-    active = [rule for rule in rules if rule.wants(source.data)]
+    lowered = source.data.lower()  # once per file, for every rule's needles
+    active = [rule for rule in rules if rule.wants(source.data, lowered)]
     # applications made in tests (supertest setups, fixtures) are not the project's
     wants_facts = kind == "js" and (not is_test or settings.config.include_tests)
     extractors = settings.fact_extractors if wants_facts else ()
@@ -229,7 +230,9 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     if extractors:
         clock = time.perf_counter()
         try:
-            result.facts = _extract_facts(source, tree, captures, is_test, extractors, shared)
+            result.facts = _extract_facts(
+                source, tree, captures, is_test, extractors, shared, lowered
+            )
         except Exception as exc:  # a facts bug costs this file's facts, nothing else
             result.notifications.append(
                 Notification(
@@ -267,7 +270,12 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
         _account(settings, rule.code, started)
     reports = _drop_superseded(reports)
     result.findings = _to_findings(reports, source, settings)
-    suppressions = parse_suppressions(_directive_lines(source))
+    # most files hold no directive: then there is nothing to read line by line
+    suppressions = (
+        parse_suppressions([source.line_text(i) for i in range(1, source.line_count() + 1)])
+        if b"readylint-" in source.data
+        else Suppressions()
+    )
     suppressions.apply(result.findings)
     result.notifications.extend(_suppression_notes(suppressions, candidate.path, settings))
     return result
@@ -279,13 +287,6 @@ def _account(settings: Settings, what: str, since: float) -> None:
         settings.profile[what] = settings.profile.get(what, 0.0) + elapsed
 
 
-def _directive_lines(source: SourceFile) -> list[str]:
-    """The file's lines when it holds suppression directives, else none to read."""
-    if b"readylint-" not in source.data:
-        return [""] * source.line_count()
-    return [source.line_text(i) for i in range(1, source.line_count() + 1)]
-
-
 def _extract_facts(
     source: SourceFile,
     tree: Tree | None,
@@ -293,10 +294,11 @@ def _extract_facts(
     is_test: bool,
     extractors: tuple[str, ...],
     shared: dict[str, Any],
+    lowered: bytes,
 ) -> facts.FileFacts:
     ctx = FileContext(source, tree, captures, is_test, shared=shared)
     placer = facts.Placer(source.path, lambda start, end: _span(source, start, end))
-    return facts.extract(extractors, ctx, placer)
+    return facts.extract(extractors, ctx, placer, lowered)
 
 
 def _ignored_for_path(code: str, path: str, settings: Settings) -> bool:

@@ -81,15 +81,23 @@ def compiled(language: str, names: tuple[str, ...]) -> tuple[Query, tuple[str, .
     return parsing.query(language, "\n".join(patterns)), names
 
 
+def _document_order(node: Node) -> tuple[int, int]:
+    start, end = node.byte_range
+    return (start, -end)
+
+
 def run(language: str, names: tuple[str, ...], root: Node) -> dict[str, list[Node]]:
     """Capture lists by name, each in document order."""
     import tree_sitter as ts
 
+    from readylint.semantics import reset_parent_cache
+
+    reset_parent_cache()  # a new tree: the per-node memos of the last one are void
     result: dict[str, list[Node]] = {name: [] for name in names}
     compiled_query = compiled(language, names)
     if compiled_query is None:
         return result
     found = ts.QueryCursor(compiled_query[0]).captures(root)
     for name, nodes in found.items():
-        result[name] = sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte))
+        result[name] = sorted(nodes, key=_document_order)
     return result

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -31,6 +32,7 @@ TEST_DIRS = frozenset({"test", "tests", "__tests__", "__mocks__", "e2e", "fixtur
 TEST_NAME = re.compile(r"\.(spec|test|e2e-spec)\.[^.]+$|^\.env\.test")
 
 
+@cache
 def is_test_path(rel_path: str) -> bool:
     """Test files, judged on the path relative to the directory being linted."""
     parts = PurePosixPath(rel_path).parts
@@ -131,7 +133,8 @@ class Rule:
     skips_tests: ClassVar[bool] = False
     file_kinds: ClassVar[frozenset[str]] = frozenset({"js"})  # js | env | json
     captures: ClassVar[tuple[str, ...]] = ()
-    # byte strings of which one must occur in a file for the rule to have work there
+    # byte strings of which one must occur in a file (in any case) for the rule to have
+    # work there: checked against the file's lowered bytes, so cheap for every file
     needles: ClassVar[tuple[bytes, ...]] = ()
     # or a compiled bytes regex, when plain substrings would match too much
     needle_pattern: ClassVar[re.Pattern[bytes] | None] = None
@@ -151,7 +154,12 @@ class Rule:
         return {option.name: option.default for option in cls.options}
 
     @classmethod
-    def wants(cls, data: bytes) -> bool:
+    def wants(cls, data: bytes, lowered: bytes | None = None) -> bool:
+        """Could this file hold work for the rule? Needles match case-insensitively
+        against the lowered bytes (computed once per file by the engine)."""
         if cls.needle_pattern is not None:
             return cls.needle_pattern.search(data) is not None
-        return not cls.needles or any(needle in data for needle in cls.needles)
+        if not cls.needles:
+            return True
+        lowered = data.lower() if lowered is None else lowered
+        return any(needle.lower() in lowered for needle in cls.needles)

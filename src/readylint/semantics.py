@@ -120,8 +120,18 @@ MAX_ANCESTORS = 160  # tree-sitter finds a parent by walking down from the root:
 _PARENTS: dict[int, Node | None] = {}
 
 
+# per-file memos of what every call-based rule asks of every call (cleared with parents)
+_CALLEES: dict[int, Node | None] = {}
+_MEMBER_NAMES: dict[int, str] = {}
+_ARGUMENTS: dict[int, list[Node]] = {}
+
+
 def reset_parent_cache() -> None:
+    """Forget the per-node memos: a new tree's node ids mean something else."""
     _PARENTS.clear()
+    _CALLEES.clear()
+    _MEMBER_NAMES.clear()
+    _ARGUMENTS.clear()
 
 
 def parent_of(node: Node | None) -> Node | None:
@@ -163,9 +173,13 @@ def call_function(call: Node) -> Node | None:
 
     tree-sitter-typescript parses ``await X.create<T>(…)`` as a call of
     ``await X.create``; the ``await`` is looked through here."""
+    key = call.id
+    if key in _CALLEES:
+        return _CALLEES[key]
     fn = unwrap(call.child_by_field_name("function") or call.child_by_field_name("constructor"))
     if fn is not None and fn.type == "await_expression" and fn.named_children:
         fn = unwrap(fn.named_children[0])
+    _CALLEES[key] = fn
     return fn
 
 
@@ -184,17 +198,29 @@ def call_receiver(call: Node) -> Node | None:
 
 def member_name(call: Node) -> str:
     """The last name of a callee: ``sign`` for ``jwt.sign(...)``."""
-    fn = call_function(call)
-    if fn is not None and fn.type == "member_expression":
-        return node_text(fn.child_by_field_name("property"))
-    return node_text(fn) if fn is not None and fn.type == "identifier" else ""
+    key = call.id
+    name = _MEMBER_NAMES.get(key)
+    if name is None:
+        fn = call_function(call)
+        if fn is not None and fn.type == "member_expression":
+            name = node_text(fn.child_by_field_name("property"))
+        else:
+            name = node_text(fn) if fn is not None and fn.type == "identifier" else ""
+        _MEMBER_NAMES[key] = name
+    return name
 
 
 def call_arguments(call: Node) -> list[Node]:
-    args = call.child_by_field_name("arguments")
-    if args is None or args.type != "arguments":
-        return []
-    return [a for a in args.named_children if a.type != "comment"]
+    key = call.id
+    found = _ARGUMENTS.get(key)
+    if found is None:
+        args = call.child_by_field_name("arguments")
+        if args is None or args.type != "arguments":
+            found = []
+        else:
+            found = [a for a in args.named_children if a.type != "comment"]
+        _ARGUMENTS[key] = found
+    return list(found)
 
 
 def pattern_names(pattern: Node) -> Iterator[str]:

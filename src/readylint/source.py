@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import PurePosixPath
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -27,6 +28,7 @@ LANGUAGE_BY_SUFFIX = {
 }
 
 
+@cache
 def language_for(path: str) -> str | None:
     """The grammar for a path: a JS/TS language, ``env``, ``json`` or None."""
     name = PurePosixPath(path).name
@@ -91,7 +93,10 @@ class SourceFile:
         return self.data.decode("utf-8", errors="replace")
 
     def line_count(self) -> int:
-        return len(self.starts)
+        if self._starts:
+            return len(self._starts)
+        data = self.data  # counted in C: the line table is only built for positions
+        return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n") + 1
 
     def position(self, offset: int) -> Position:
         """Convert a byte offset into 1-based line and columns."""

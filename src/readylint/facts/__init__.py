@@ -57,11 +57,16 @@ def extractor_captures(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(captures))
 
 
-def extract(names: Iterable[str], ctx: FileContext, placer: Placer) -> FileFacts:
+def extract(
+    names: Iterable[str], ctx: FileContext, placer: Placer, lowered: bytes | None = None
+) -> FileFacts:
+    """Facts of one file; ``lowered`` is the file's lowered bytes for the extractors'
+    case-insensitive needles."""
     merged: FileFacts = {}
+    lowered = ctx.source.data.lower() if lowered is None else lowered
     for name in sorted(set(names)):
         module = importlib.import_module(EXTRACTORS[name])
-        if not module.wants(ctx.source.data):
+        if not any(needle in lowered for needle in module.NEEDLES):
             continue
         for kind, items in module.extract(ctx, placer).items():
             merged.setdefault(kind, []).extend(items)

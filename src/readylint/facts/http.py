@@ -76,17 +76,15 @@ SECURITY_HEADERS = frozenset({"content-security-policy", "x-content-type-options
 SAFE_GLOBALS = frozenset(
     {"JSON", "Date", "process", "Math", "String", "Number", "Boolean", "undefined", "Object"}
 )
-_NEEDLE = re.compile(
-    rb"express|fastify|Fastify|\bkoa\b|Koa|NestFactory|createServer|Hono|Router|@Controller|"
-    rb"helmet|SIGTERM|SIGINT|\.setTimeout\(|requestTimeout|headersTimeout|connectionTimeout|"
-    rb"Timeout\w*Interceptor|APP_INTERCEPTOR|connect-timeout|timeout-handler|prom-client|"
-    rb"prometheus|metrics|terminus|terminator|enableShutdownHooks|stoppable|lightship|"
-    rb"close-with-grace|[Cc]ontent-[Ss]ecurity-[Pp]olicy|[Xx]-[Cc]ontent-[Tt]ype-[Oo]ptions"
-)
-
-
-def wants(data: bytes) -> bool:
-    return _NEEDLE.search(data) is not None
+# lowered substrings, one of which a file must hold to have HTTP facts
+NEEDLES = (
+    b"express", b"fastify", b"koa", b"nestfactory", b"createserver", b"hono", b"router",
+    b"@controller", b"helmet", b"sigterm", b"sigint", b".settimeout(", b"requesttimeout",
+    b"headerstimeout", b"connectiontimeout", b"interceptor", b"connect-timeout",
+    b"timeout-handler", b"prom-client", b"prometheus", b"metrics", b"terminus", b"terminator",
+    b"enableshutdownhooks", b"stoppable", b"lightship", b"close-with-grace",
+    b"content-security-policy", b"x-content-type-options",
+)  # fmt: skip
 
 
 class _Extractor:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -47,7 +46,7 @@ class OpenCors(Rule):
     precision = "high"
     security_severity = 7.5
     captures = ("call", "decorator")
-    needle_pattern = re.compile(rb"cors|Cors|CORS|access-control-allow-origin", re.I)
+    needles = (b"cors", b"access-control-allow-origin")
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         sem = ctx.semantics

@@ -76,7 +76,7 @@ class DefaultJwtSecret(Rule):
     file_kinds = frozenset({"js", "env"})
     captures = ("call", "binary", "ternary", "declarator", "pair")
     # secret-ish names (JWT_SECRET, signingKey, TOKEN_KEY) or a JWT library
-    needle_pattern = re.compile(rb"secret|jwt|jose|signing_?key|token_?key|secretOrKey", re.I)
+    needles = (b"secret", b"jwt", b"jose", b"signingkey", b"signing_key", b"tokenkey", b"token_key")
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         if ctx.source.language == "env":
