@@ -65,8 +65,9 @@ if TYPE_CHECKING:
     from readylint.rule import FileContext
 
 CAPTURES = tuple(sorted({*typeorm.CAPTURES, *ENTITY_CAPTURES, "assignment"}))
-_NEEDLE = re.compile(
-    b"|".join(re.escape(n) for n in (*typeorm.NEEDLES, b"Entity", b"Column", b"Subscriber"))
+# lowered substrings, one of which a file must hold to have data facts
+NEEDLES = tuple(
+    n.lower() for n in (*typeorm.NEEDLES, b"Entity", b"Column", b"Subscriber")
 )
 
 SUBSCRIBER_HOOK = re.compile(r"^(after|before)(Insert|Update|Remove|SoftRemove|Recover)$")
@@ -119,10 +120,6 @@ MAX_CALLEE = 120
 MAX_RIGHT_NODES = 200  # nodes looked at on the right of `x.f = …`
 MAX_HOPS = 3
 MAX_PATH = 32  # parts of a callee path
-
-
-def wants(data: bytes) -> bool:
-    return _NEEDLE.search(data) is not None
 
 
 def extract(ctx: FileContext, place: Placer) -> FileFacts:
