@@ -104,7 +104,7 @@ SAFE_COMPARE = frozenset(
 )  # fmt: skip
 MAX_SCAN_NODES = 200_000  # nodes of key-reading functions scanned per file
 # lower-case bytes, one of which a file needs for the request-key check to have work
-REQUEST_WORDS = (b"header", b"query", b"body", b"params", b"handshake")
+REQUEST_WORDS = (b"header", b"query", b"body", b"params", b"handshake", b"strategy")
 KEY_WORDS = (b"key", b"token", b"secret", b"authorization", b"pass", b"pwd")
 
 # -- where a literal gets a name ------------------------------------------------------
@@ -161,6 +161,7 @@ class HardcodedApiKey(Rule):
             scan.provider_tokens()
             if not only_providers:
                 scan.request_keys()
+                scan.basic_auth_users()
                 scan.credential_names()
             reports = scan.reports
         yield from _share_line_secrets(ctx.source, reports)
@@ -274,6 +275,22 @@ class _Scan:
         for decorator in self.ctx.captures["decorator"]:
             if decorator.parent is not None and _decorated_field(decorator) is not None:
                 yield decorator
+        if b"Strategy" in self.ctx.source.data:
+            yield from self._strategy_verify_params()
+
+    def _strategy_verify_params(self) -> Iterator[Node]:
+        """Passport verify callbacks get the request's credentials as parameters:
+        ``new LocalStrategy((username, password, done) => …)``, a Nest
+        ``validate(username, password)`` in a ``PassportStrategy(Strategy)`` class,
+        ``new HeaderAPIKeyStrategy(…, (apiKey, done) => …)``."""
+        for function in self.ctx.captures["function"]:
+            if not _is_strategy_verify(function):
+                continue
+            for param in function_parameters(function):
+                name = _param_identifier(param)
+                if name is not None and _is_key_field(name):
+                    self.key_params[(function.id, name)] = name
+                    yield param
 
     def _scan_scope(self, scope: Node, budget: int) -> tuple[list[Node], int]:
         """Report every literal the request key is compared with in ``scope``;
@@ -625,6 +642,34 @@ class _Scan:
                     return decorated
                 return self.key_params.get((parent.id, name))
         return None
+
+    def basic_auth_users(self) -> None:
+        """``basicAuth({ users: { admin: 'S3cret!' } })`` (express-basic-auth): each
+        password is compared with the request's credentials."""
+        if b"users" not in self.ctx.source.data or b"asic" not in self.ctx.source.data:
+            return
+        for call in self.ctx.captures["call"]:
+            args = call_arguments(call)
+            if not args or not _is_basic_auth(self.sem, call):
+                continue
+            options = self.sem.value(args[0])
+            users = options.get("users") if isinstance(options, Obj) else None
+            if not isinstance(users, Obj):
+                continue
+            for user in users.keys:
+                password = users.get(user)
+                if (
+                    isinstance(password, Str)
+                    and password.node is not None
+                    and looks_like_compared_key(password.value)
+                ):
+                    self._report(
+                        password.node,
+                        f"basic-auth user {user} has the literal password "
+                        f"{mask_secret(password.value)}, so anyone who reads the code can "
+                        f"log in; {FIX_SOURCE}",
+                        _secrets_of(password),
+                    )
 
     # -- lookup tables --------------------------------------------------------------
 
@@ -1013,6 +1058,33 @@ def _is_key_field(name: str) -> bool:
     if words[-1] == "key" and len(words) > 1:
         return bool(KEY_FIELD_QUALIFIERS & set(words[:-1]))
     return words != ("key",)
+
+
+def _is_basic_auth(sem: Semantics, call: Node) -> bool:
+    callee = sem.callee(call)
+    if callee is not None:
+        return callee[0] == "express-basic-auth"
+    return member_name(call) in ("basicAuth", "expressBasicAuth")
+
+
+def _is_strategy_verify(function: Node) -> bool:
+    if function.type == "method_definition":
+        if node_text(function.child_by_field_name("name")) != "validate":
+            return False
+        cls = enclosing_class(function)
+        heritage = (
+            next((c for c in cls.children if c.type == "class_heritage"), None) if cls else None
+        )
+        return heritage is not None and "Strategy" in node_text(heritage)
+    if function.type not in ("arrow_function", "function_expression", "function"):
+        return False
+    args = function.parent
+    new = args.parent if args is not None and args.type == "arguments" else None
+    return (
+        new is not None
+        and new.type == "new_expression"
+        and node_text(new.child_by_field_name("constructor")).endswith("Strategy")
+    )
 
 
 def _enclosing_literal(root: Node, start: int, end: int) -> Node | None:
