@@ -220,7 +220,7 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
         names = sorted(
             {
                 *queries.SEMANTIC_CAPTURES,
-                *(c for r in active for c in r.captures),
+                *(c for r in active for c in r.captures_for(lowered)),
                 *facts.extractor_captures(extractors),
             }
         )

@@ -41,6 +41,11 @@ def is_test_path(rel_path: str) -> bool:
     return bool(parts) and bool(TEST_NAME.search(parts[-1]))
 
 
+@cache
+def _lowered_needles(needles: tuple[bytes, ...]) -> tuple[bytes, ...]:
+    return tuple(needle.lower() for needle in needles)
+
+
 @dataclass(frozen=True)
 class Option:
     """A rule setting under ``[rules.CODE]`` in the config."""
@@ -154,6 +159,12 @@ class Rule:
         return {option.name: option.default for option in cls.options}
 
     @classmethod
+    def captures_for(cls, lowered: bytes) -> tuple[str, ...]:
+        """The captures this file needs; a rule may drop costly kinds (``member``) in
+        files whose bytes show they cannot matter. Default: ``captures``."""
+        return cls.captures
+
+    @classmethod
     def wants(cls, data: bytes, lowered: bytes | None = None) -> bool:
         """Could this file hold work for the rule? Needles match case-insensitively
         against the lowered bytes (computed once per file by the engine)."""
@@ -162,4 +173,4 @@ class Rule:
         if not cls.needles:
             return True
         lowered = data.lower() if lowered is None else lowered
-        return any(needle.lower() in lowered for needle in cls.needles)
+        return any(needle in lowered for needle in _lowered_needles(cls.needles))
