@@ -176,7 +176,7 @@ class _Scan:
         self.reports: list[Report] = []
         self.reported: set[int] = set()
         self.key_params: dict[tuple[int, str], str] = {}  # (function id, param) -> field
-        self.functions: dict[str, Node] = {}
+        self.functions: dict[str, Node] | None = None  # built on first use, once
         self.lowered = ctx.source.data.lower()  # for cheap "is there anything to do" checks
         extra = sorted(names.extra_words)
         self.hint_words = (*CREDENTIAL_WORDS, *(w.encode() for w in extra))
@@ -482,7 +482,7 @@ class _Scan:
         if fn is None:
             return None
         if fn.type == "identifier":
-            if not self.functions:
+            if self.functions is None:
                 self.functions = _index_functions(self.ctx.captures)
             return self.functions.get(node_text(fn))
         if fn.type == "member_expression" and node_text(fn.child_by_field_name("object")) == "this":
