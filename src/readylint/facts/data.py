@@ -106,6 +106,8 @@ LOCK_TEXT = re.compile(
     r"SERIALIZABLE|REPEATABLE[\s_]READ|\block\s*:",
     re.I,
 )
+# an argument that may be find options (TypeORM 0.2's findOne(id) takes an id first)
+OPTIONS_NAME = re.compile(r"option|opts|query|criteria|condition|filter|where|find", re.I)
 LOCKED_NAME = re.compile(r"lock|forupdate", re.I)
 # a delete meant to be permanent: the function says so, or it aims at deleted rows
 HARD_DELETE_NAME = re.compile(
@@ -187,9 +189,8 @@ class _Extractor:
         )
         body = node.child_by_field_name("body")
         name = node.child_by_field_name("name")
-        if not (implements or decorated) or body is None:
+        if body is None:
             return
-        self.subscriber_classes.append(node)
         hooks: list[str] = []
         listens: list[str] | None = None
         has_listen_to = False
@@ -203,6 +204,12 @@ class _Extractor:
             elif member_name_text == "listenTo":
                 listens = self._listened(member)
                 has_listen_to = True
+        # a JavaScript subscriber cannot say `implements`: its listenTo() or its
+        # name with its hooks say it (it is registered in the DataSource options)
+        named = "Subscriber" in node_text(name) and bool(hooks)
+        if not (implements or decorated or has_listen_to or named):
+            return
+        self.subscriber_classes.append(node)
         extends = None
         if heritage is not None:
             match = re.search(r"\bextends\s+([\w$.]+)", node_text(heritage))
@@ -243,10 +250,27 @@ class _Extractor:
             return None
         if returned.type == "string":
             return [string_value(returned)]
+        if returned.type == "identifier":
+            schema = self._schema_name(returned)
+            if schema is not None:
+                return [schema]
         if returned.type in ("identifier", "member_expression"):
             name = node_text(returned).rsplit(".", 1)[-1]
             return None if name == "Object" else [name]
         return None
+
+    def _schema_name(self, ident: Node) -> str | None:
+        """``'Note'`` for a name bound here to ``new EntitySchema({ name: 'Note' })``."""
+        declarator = self.sem.binding_of(ident)
+        value = unwrap(declarator.child_by_field_name("value")) if declarator else None
+        if value is None or value.type != "new_expression":
+            return None
+        if node_text(call_function(value)).rsplit(".", 1)[-1] != "EntitySchema":
+            return None
+        args = call_arguments(value)
+        options = self.sem.value(args[0]) if args else None
+        named = options.get("name") if isinstance(options, Obj) else None
+        return named.value if isinstance(named, Str) else None
 
     # -- writes and the functions that make them ----------------------------------
 
@@ -493,8 +517,8 @@ class _Extractor:
                         return "locked", entity
                 elif value.has_spread:
                     return "unknown", entity
-            elif isinstance(value, Unknown) and unwrap(arg) is not None:
-                return "unknown", entity
+            elif isinstance(value, Unknown) and OPTIONS_NAME.search(node_text(arg)):
+                return "unknown", entity  # options built elsewhere may hold a lock
         return "none", entity
 
     def _query_builder(self, read: Node) -> tuple[str, str | None] | None:
@@ -597,12 +621,18 @@ def _computed_from(right: Node, target: Node) -> bool:
 
 def _is_operand(node: Node | None, wanted: str) -> bool:
     """``x.f``, ``(x.f)``, ``+x.f``, ``Number(x.f)``, ``new Decimal(x.f)``."""
-    for _ in range(4):
+    for _ in range(6):
         node = unwrap(node)
         if node is None:
             return False
         if node.type == "unary_expression":
             node = node.child_by_field_name("argument")
+            continue
+        if node.type == "binary_expression" and node_text(node.child_by_field_name("operator")) in (
+            "||",
+            "??",
+        ):
+            node = node.child_by_field_name("left")  # (x.f || 0) + 1
             continue
         if node.type == "call_expression" and node_text(call_function(node)) in NUMERIC_WRAPPERS:
             args = call_arguments(node)
