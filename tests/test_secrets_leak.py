@@ -11,6 +11,8 @@ piece of it past the 4-character prefix that masking may show.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -273,3 +275,24 @@ def test_extra_credential_names_extend_the_names_sec001_knows(
         ("src/kiosk.ts", 1),
     ]
     assert "K9x-4471-pQ" not in json.dumps(after)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "json"])
+def test_the_report_keeps_no_secret(project: Path, fmt: str) -> None:
+    result = CliRunner().invoke(main, ["report", ".", "--format", fmt, "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert "SEC001" in result.output
+    assert leaks(result.output) == []
+
+
+def test_debug_logs_keep_no_secret(project: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "readylint", "check", ".", "--debug", "--format", "json"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "readylint: debug:" in result.stderr
+    assert leaks(result.stderr) == [] and leaks(result.stdout) == []
