@@ -65,6 +65,7 @@ DEVELOPMENT = frozenset({"development", "dev", "local", "test", "debug"})
 PROD_WORDS = frozenset({"prod", "production"})
 DEV_WORDS = frozenset({"dev", "development", "debug", "local", "verbose"})
 WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+NAMES = ("identifier", "shorthand_property_identifier")
 MAX_ALIASES = 4  # const e = err as Error; const error = e; …
 MAX_FOLLOW = 2  # local variables followed from a response body (body -> payload -> message)
 FIX = "log it on the server and send a generic message"
@@ -87,7 +88,7 @@ class ErrorDetailsLeak(Rule):
     precision = "high"
     security_severity = 5.3
     captures = ("call", "new", "assignment")
-    needles = (b"catch", b"then", b"err", b"Err", b"rror", b"xception")
+    needles = (b"catch", b"then", b"err", b"Err", b"rror", b"xception", b"stack", b"message")
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         sem = ctx.semantics
@@ -199,18 +200,10 @@ def _leaks_in(sem: Semantics, body: Node, depth: int) -> Iterator[Leak]:
     if root.type not in FUNCTION_TYPES:
         nodes.extend(n for n in descendants(root, 2000) if not _inside_function(n, root))
     for node in nodes:
-        leak = _leak_at(sem, node, root, depth)
+        leak = _leak_at(sem, node, root)
         if leak is not None:
             yield leak
-        elif (
-            depth < MAX_FOLLOW
-            and _in_value_position(node, root)
-            and node.type
-            in (
-                "identifier",
-                "shorthand_property_identifier",
-            )
-        ):
+        elif depth < MAX_FOLLOW and node.type in NAMES and _in_value_position(node, root):
             value = _local_value(sem, node)
             if value is not None:
                 yield from _leaks_in(sem, value, depth + 1)
@@ -225,7 +218,7 @@ def _inside_function(node: Node, root: Node) -> bool:
     return False
 
 
-def _leak_at(sem: Semantics, node: Node, root: Node, depth: int) -> Leak | None:
+def _leak_at(sem: Semantics, node: Node, root: Node) -> Leak | None:
     if node.type in ("member_expression", "subscript_expression"):
         prop_node = node.child_by_field_name("property") or node.child_by_field_name("index")
         prop = node_text(prop_node)
@@ -242,7 +235,7 @@ def _leak_at(sem: Semantics, node: Node, root: Node, depth: int) -> Leak | None:
             return None
         kind = "stack" if prop == "stack" else "message"
         return Leak(node, kind, node_text(obj))
-    if node.type not in ("identifier", "shorthand_property_identifier"):
+    if node.type not in NAMES:
         return None
     bound = error_kind(sem, node)
     if bound is None:
