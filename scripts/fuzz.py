@@ -64,7 +64,9 @@ def mutate(rng: random.Random, name: str, data: bytes, others: list[tuple[str, b
             buffer[position:position] = other[start : start + rng.randint(1, 400)]
         else:
             depth = rng.choice([50, 500, 5000])
-            opener, closer = rng.choice([(b"(", b")"), (b"[", b"]"), (b"{a:", b"}"), (b"f(()=>", b")")])
+            opener, closer = rng.choice(
+                [(b"(", b")"), (b"[", b"]"), (b"{a:", b"}"), (b"f(()=>", b")")]
+            )
             buffer[position:position] = opener * depth + b"1" + closer * depth
     return bytes(buffer)
 
@@ -135,7 +137,10 @@ def run_atheris(args: argparse.Namespace) -> None:  # pragma: no cover - optiona
             save(args.out, name, data[1:], reason)
             raise RuntimeError(reason)
 
-    atheris.Setup([sys.argv[0], f"-runs={args.count or -1}", f"-max_total_time={args.seconds or 0}"], one_input)
+    atheris.Setup(
+        [sys.argv[0], f"-runs={args.count or -1}", f"-max_total_time={args.seconds or 0}"],
+        one_input,
+    )
     atheris.Fuzz()
 
 

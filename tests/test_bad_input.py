@@ -42,7 +42,9 @@ def check(project: Path, *args: str) -> tuple[int, dict]:
 
 def good_finding_kept(data: dict) -> bool:
     return any(
-        f["rule"] == "SEC002" and f["path"].endswith("good.js") and (f["line"], f["column"]) == (2, 18)
+        f["rule"] == "SEC002"
+        and f["path"].endswith("good.js")
+        and (f["line"], f["column"]) == (2, 18)
         for f in data["findings"]
     )
 
@@ -72,12 +74,16 @@ UNUSUAL_LINTED_NORMALLY: dict[str, Callable[[], bytes]] = {
     "deep-arrays.js": lambda: deep("[", "]"),
     "deep-callbacks.js": callbacks,
     "many-lines.js": lambda: b"x;\n" * 100_000,
-    "typescript.js": lambda: b"const n: number = 1;\ninterface A { b: string }\nexport default n;\n",
+    "typescript.js": lambda: (
+        b"const n: number = 1;\ninterface A { b: string }\nexport default n;\n"
+    ),
 }
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_NEEDS_NOTE))
-def test_unreadable_content_gets_a_notification_and_the_run_goes_on(tmp_path: Path, name: str) -> None:
+def test_unreadable_content_gets_a_notification_and_the_run_goes_on(
+    tmp_path: Path, name: str
+) -> None:
     project = make_project(tmp_path)
     (project / name).write_bytes(HOSTILE_NEEDS_NOTE[name]())
     code, data = check(project)
@@ -115,7 +121,9 @@ def test_line_endings_and_encodings_keep_positions(
     [finding] = json.loads(result.output)["findings"]
     assert (finding["line"], finding["column"]) == (line, column)
     sarif = CliRunner().invoke(main, ["check", str(target), "--format", "sarif", "--no-cache"])
-    region = json.loads(sarif.output)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    region = json.loads(sarif.output)["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
+        "region"
+    ]
     assert (region["startLine"], region["startColumn"]) == (line, column16)
 
 
@@ -163,7 +171,9 @@ def test_unreadable_and_vanished_files(tmp_path: Path, monkeypatch: pytest.Monke
     assert code == 1 and good_finding_kept(data)
     assert any("Permission denied" in m for m in notes_for(data, "locked.js"))
     assert any("cannot read" in m for m in notes_for(data, "vanishing.js"))
-    sarif = CliRunner().invoke(main, ["check", str(project), "--format", "sarif", "--no-cache", "--jobs", "1"])
+    sarif = CliRunner().invoke(
+        main, ["check", str(project), "--format", "sarif", "--no-cache", "--jobs", "1"]
+    )
     notes = json.loads(sarif.output)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert any("locked.js" in n["message"]["text"] for n in notes)
     text = CliRunner().invoke(main, ["check", str(project), "--no-cache", "--jobs", "1"])
@@ -202,7 +212,10 @@ def test_findings_always_lie_inside_the_file(tmp_path: Path) -> None:
     for finding in result.findings:
         lines = (result.project_root / finding.path).read_text(encoding="utf-8").splitlines()
         assert 1 <= finding.span.line <= finding.span.end_line <= len(lines)
-        assert finding.span.col >= 1 and finding.span.end_col <= len(lines[finding.span.end_line - 1]) + 1
+        assert (
+            finding.span.col >= 1
+            and finding.span.end_col <= len(lines[finding.span.end_line - 1]) + 1
+        )
 
 
 def test_findings_from_unknown_exit_code(tmp_path: Path) -> None:

@@ -45,7 +45,9 @@ def test_byte_identical_across_runs_jobs_and_cache(project: Path, tmp_path: Path
 
 def cache_rows(cache: Path) -> dict[str, tuple[str, str]]:
     with sqlite3.connect(cache / "cache.sqlite") as db:
-        return {row[0]: (row[1], row[2]) for row in db.execute("SELECT path, hash, key FROM results")}
+        return {
+            row[0]: (row[1], row[2]) for row in db.execute("SELECT path, hash, key FROM results")
+        }
 
 
 def test_editing_a_file_invalidates_exactly_that_entry(project: Path, tmp_path: Path) -> None:
@@ -53,28 +55,43 @@ def test_editing_a_file_invalidates_exactly_that_entry(project: Path, tmp_path: 
     first = output(project, "json", "--cache-dir", str(cache))
     before = cache_rows(cache)
     app = project / "example" / "src" / "app.ts"
-    app.write_text(app.read_text(encoding="utf-8").replace("app.use(cors());", "app.use(cors({ origin: ['https://a.example'] }));"), encoding="utf-8")
+    app.write_text(
+        app.read_text(encoding="utf-8").replace(
+            "app.use(cors());", "app.use(cors({ origin: ['https://a.example'] }));"
+        ),
+        encoding="utf-8",
+    )
     second = output(project, "json", "--cache-dir", str(cache))
     after = cache_rows(cache)
     changed = {path for path in before if before[path] != after.get(path)}
     assert [p.rsplit("/", 1)[-1] for p in changed] == ["app.ts"]
-    assert b'"SEC002"' in first and second.count(b'"rule": "SEC002"') == first.count(b'"rule": "SEC002"') - 1
+    assert (
+        b'"SEC002"' in first
+        and second.count(b'"rule": "SEC002"') == first.count(b'"rule": "SEC002"') - 1
+    )
 
 
 def test_config_change_invalidates_what_it_affects(project: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     output(project, "json", "--cache-dir", str(cache))
     before = cache_rows(cache)
-    (project / "readylint.toml").write_text('[per-file-ignores]\n"example/src/app.ts" = ["SEC002"]\n', encoding="utf-8")
+    (project / "readylint.toml").write_text(
+        '[per-file-ignores]\n"example/src/app.ts" = ["SEC002"]\n', encoding="utf-8"
+    )
     data = output(project, "json", "--cache-dir", str(cache))
     after = cache_rows(cache)
     changed = {p for p in before if before[p][1] != after.get(p, ("", ""))[1]}
     assert [p.rsplit("/", 1)[-1] for p in changed] == ["app.ts"]
-    assert b"example/src/app.ts" not in data or b'"SEC002"' not in data.split(b"example/src/app.ts")[1][:400]
+    assert (
+        b"example/src/app.ts" not in data
+        or b'"SEC002"' not in data.split(b"example/src/app.ts")[1][:400]
+    )
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncate", "foreign-version", "bad-payload"])
-def test_damaged_or_foreign_cache_is_ignored_and_rebuilt(project: Path, tmp_path: Path, damage: str) -> None:
+def test_damaged_or_foreign_cache_is_ignored_and_rebuilt(
+    project: Path, tmp_path: Path, damage: str
+) -> None:
     cache = tmp_path / "cache"
     clean = output(project, "json", "--no-cache")
     output(project, "json", "--cache-dir", str(cache))
@@ -92,6 +109,6 @@ def test_damaged_or_foreign_cache_is_ignored_and_rebuilt(project: Path, tmp_path
                 db.execute("UPDATE meta SET value='1:0.0.0-other' WHERE name='schema'")
                 db.execute("UPDATE results SET payload='{\"findings\": []}'")
             else:
-                db.execute("UPDATE results SET payload='{\"findings\": [{\"nope\": 1}]}'")
+                db.execute('UPDATE results SET payload=\'{"findings": [{"nope": 1}]}\'')
     assert output(project, "json", "--cache-dir", str(cache)) == clean
     assert output(project, "json", "--cache-dir", str(cache)) == clean

@@ -22,7 +22,29 @@ FIXTURES = sorted(
 CONFIG = Config()
 SETTINGS = build_settings(CONFIG, [r for r in select_rules(CONFIG) if r.scope == "file"])
 SETTINGS.fact_extractors = tuple(sorted({n for r in select_rules(CONFIG) for n in r.facts}))
-TOKENS = [b"(", b")", b"{", b"}", b"[", b"]", b"'", b'"', b"`", b"${", b"=>", b";", b"\n", b"\r", b"\x00", b"\xff", b"await ", b"process.env.", b"||", b"?", b":"]
+TOKENS = [
+    b"(",
+    b")",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b"'",
+    b'"',
+    b"`",
+    b"${",
+    b"=>",
+    b";",
+    b"\n",
+    b"\r",
+    b"\x00",
+    b"\xff",
+    b"await ",
+    b"process.env.",
+    b"||",
+    b"?",
+    b":",
+]
 
 
 @st.composite
@@ -61,7 +83,9 @@ def test_rules_never_raise_and_ranges_stay_inside(case: tuple[str, bytes]) -> No
 
 
 EXPRESSIONS = st.recursive(
-    st.sampled_from(["'a'", "1", "x", "process.env.A", "this.f", "true", "null", "`t${x}`", "/r$/"]),
+    st.sampled_from(
+        ["'a'", "1", "x", "process.env.A", "this.f", "true", "null", "`t${x}`", "/r$/"]
+    ),
     lambda inner: st.one_of(
         st.tuples(inner, st.sampled_from(["||", "??", "+", "&&", "==="]), inner).map(" ".join),
         st.tuples(inner, inner, inner).map(lambda t: f"{t[0]} ? {t[1]} : {t[2]}"),

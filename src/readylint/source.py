@@ -76,6 +76,8 @@ class SourceFile:
     language: str | None
     rel_to_lint_root: str = ""  # for "is this a test file" decisions
     _starts: list[int] = field(default_factory=list, repr=False)
+    # (line index, byte offset, characters, UTF-16 units) of the last position computed
+    _last: tuple[int, int, int, int] | None = field(default=None, repr=False)
 
     @classmethod
     def from_bytes(cls, path: str, raw: bytes, rel_to_lint_root: str = "") -> SourceFile:
@@ -99,12 +101,21 @@ class SourceFile:
         return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n") + 1
 
     def position(self, offset: int) -> Position:
-        """Convert a byte offset into 1-based line and columns."""
+        """Convert a byte offset into 1-based line and columns.
+
+        Counting from the last position asked for on the same line keeps many
+        findings on one long (minified) line linear rather than quadratic."""
         offset = max(0, min(offset, len(self.data)))
         index = bisect.bisect_right(self.starts, offset) - 1
-        prefix = self.data[self.starts[index] : offset].decode("utf-8", errors="replace")
-        utf16 = sum(2 if ord(ch) > 0xFFFF else 1 for ch in prefix)
-        return Position(index + 1, len(prefix) + 1, utf16 + 1)
+        base, chars, units = self.starts[index], 0, 0
+        last = self._last
+        if last is not None and last[0] == index and last[1] <= offset:
+            base, chars, units = last[1], last[2], last[3]
+        piece = self.data[base:offset].decode("utf-8", errors="replace")
+        chars += len(piece)
+        units += len(piece) + sum(1 for ch in piece if ord(ch) > 0xFFFF)
+        self._last = (index, offset, chars, units)
+        return Position(index + 1, chars + 1, units + 1)
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line without its line ending."""

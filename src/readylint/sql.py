@@ -36,6 +36,7 @@ from readylint.semantics import (
     function_parameters,
     member_name,
     node_text,
+    parent_of,
     pattern_names,
     unwrap,
 )
@@ -353,7 +354,7 @@ def _identifier_is_builder(sem: Semantics, ident: Node, depth: int) -> bool:
     if param is not None:
         if BUILDER_TYPES.match(re.sub(r"<.*", "", parameter_type(param))):
             return True
-        function = param.parent.parent if param.parent is not None else None
+        function = parent_of(parent_of(param)) if parent_of(param) is not None else None
         if function is not None and _is_brackets_callback(function):
             return True
         return bool(BUILDER_NAMES.search(node_text(ident)))
@@ -370,8 +371,8 @@ def _identifier_is_builder(sem: Semantics, ident: Node, depth: int) -> bool:
 
 def _is_brackets_callback(function: Node) -> bool:
     """``new Brackets((qb) => …)``: the callback's parameter is a QueryBuilder."""
-    args = function.parent
-    owner = args.parent if args is not None else None
+    args = parent_of(function)
+    owner = parent_of(args) if args is not None else None
     return (
         owner is not None
         and owner.type == "new_expression"
@@ -858,7 +859,7 @@ def _is_template_strings(ident: Node) -> bool:
         return False
     if "TemplateStringsArray" in parameter_type(param):
         return True
-    function = param.parent.parent if param.parent is not None else None
+    function = parent_of(parent_of(param)) if parent_of(param) is not None else None
     params = function_parameters(function) if function is not None else []
     return len(params) == 2 and params[0] == param and _is_rest(params[1])
 

@@ -124,6 +124,12 @@ MAX_HOPS = 3
 MAX_PATH = 32  # parts of a callee path
 
 
+def wants(data: bytes) -> bool:
+    """Could this file hold such facts? (The engine checks ``NEEDLES`` itself.)"""
+    lowered = data.lower()
+    return any(needle in lowered for needle in NEEDLES)
+
+
 def extract(ctx: FileContext, place: Placer) -> FileFacts:
     return _Extractor(ctx, place).run()
 

@@ -458,6 +458,12 @@ class _Extractor:
                 )
 
 
+def wants(data: bytes) -> bool:
+    """Could this file hold such facts? (The engine checks ``NEEDLES`` itself.)"""
+    lowered = data.lower()
+    return any(needle in lowered for needle in NEEDLES)
+
+
 def extract(ctx: FileContext, place: Placer) -> FileFacts:
     return _Extractor(ctx, place).run()
 

@@ -273,7 +273,7 @@ class _Scan:
                 ):
                     yield declarator
         for decorator in self.ctx.captures["decorator"]:
-            if decorator.parent is not None and _decorated_field(decorator) is not None:
+            if parent_of(decorator) is not None and _decorated_field(decorator) is not None:
                 yield decorator
         if b"Strategy" in self.ctx.source.data:
             yield from self._strategy_verify_params()
@@ -1078,8 +1078,8 @@ def _is_strategy_verify(function: Node) -> bool:
         return heritage is not None and "Strategy" in node_text(heritage)
     if function.type not in ("arrow_function", "function_expression", "function"):
         return False
-    args = function.parent
-    new = args.parent if args is not None and args.type == "arguments" else None
+    args = parent_of(function)
+    new = parent_of(args) if args is not None and args.type == "arguments" else None
     return (
         new is not None
         and new.type == "new_expression"
@@ -1095,7 +1095,7 @@ def _enclosing_literal(root: Node, start: int, end: int) -> Node | None:
             return None
         if node.type in ("string", "template_string"):
             return node
-        node = node.parent
+        node = parent_of(node)
     return None
 
 
@@ -1118,8 +1118,8 @@ def _enclosing_scope(node: Node) -> Node:
 
 
 def _is_predicate_callback(function: Node) -> bool:
-    args = function.parent
-    call = args.parent if args is not None and args.type == "arguments" else None
+    args = parent_of(function)
+    call = parent_of(args) if args is not None and args.type == "arguments" else None
     return call is not None and member_name(call) in PREDICATE_LOOKUPS
 
 
@@ -1150,10 +1150,8 @@ def _decorator_call(decorator: Node) -> tuple[str, str | None] | None:
 
 def _decorated_field(decorator: Node) -> str | None:
     """``@Headers('x-api-key')`` / ``@Query('api_key')`` on a parameter."""
-    if decorator.parent is None or decorator.parent.type not in (
-        "required_parameter",
-        "optional_parameter",
-    ):
+    holder = parent_of(decorator)
+    if holder is None or holder.type not in ("required_parameter", "optional_parameter"):
         return None
     found = _decorator_call(decorator)
     if found is None or found[0] not in NEST_PARAM_DECORATORS or found[1] is None:
@@ -1330,7 +1328,7 @@ def _assigned_name(node: Node) -> str:
         if kind in ("required_parameter", "optional_parameter", "assignment_pattern"):
             return next(iter(pattern_names(parent)), "")
         if kind == "arguments":
-            call = parent.parent
+            call = parent_of(parent)
             args = [a for a in parent.named_children if a.type != "comment"]
             if call is not None and member_name(call) in HEADER_SETTERS and len(args) == 2:
                 first = args[0]
@@ -1342,9 +1340,9 @@ def _assigned_name(node: Node) -> str:
 
 def _holder_name(new: Node) -> str:
     """How code refers to the collection ``new`` creates: ``KEYS`` or ``this.keys``."""
-    parent = new.parent
+    parent = parent_of(new)
     while parent is not None and parent.type in ("as_expression", "satisfies_expression"):
-        parent = parent.parent
+        parent = parent_of(parent)
     if parent is None:
         return ""
     if parent.type == "variable_declarator":

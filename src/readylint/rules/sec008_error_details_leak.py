@@ -22,6 +22,7 @@ from readylint.semantics import (
     member_name,
     node_text,
     parameter_name,
+    parent_of,
     pattern_names,
     string_value,
     unwrap,
@@ -252,8 +253,9 @@ def _leak_at(sem: Semantics, node: Node, root: Node) -> Leak | None:
         if node_text(parent.child_by_field_name("operator")) not in ("||", "??", "&&"):
             return None
     if parent is not None and parent.type == "arguments":
-        callee = node_text(call_function(parent.parent)) if parent.parent is not None else ""
-        if parent.parent is not None and parent.parent == _sink_of(root):
+        owner = parent_of(parent)
+        callee = node_text(call_function(owner)) if owner is not None else ""
+        if owner is not None and owner == _sink_of(root):
             return Leak(node, "object", name)
         if callee == "String":
             return Leak(node, "message", name)
@@ -304,24 +306,24 @@ def _sent(node: Node, root: Node) -> bool:
 
 
 def _sink_of(root: Node) -> Node | None:
-    parent = root.parent
-    return parent.parent if parent is not None and parent.type == "arguments" else None
+    parent = parent_of(root)
+    return parent_of(parent) if parent is not None and parent.type == "arguments" else None
 
 
 def _parent(node: Node) -> Node | None:
-    parent = node.parent
+    parent = parent_of(node)
     while parent is not None and parent.type in (
         "parenthesized_expression",
         "as_expression",
         "non_null_expression",
         "satisfies_expression",
     ):
-        parent = parent.parent
+        parent = parent_of(parent)
     return parent
 
 
 def _is_called(member: Node) -> bool:
-    parent = member.parent
+    parent = parent_of(member)
     return parent is not None and parent.type == "call_expression"
 
 
@@ -447,8 +449,8 @@ def _local_kind(sem: Semantics, declarator: Node, name: str, depth: int) -> str 
 
 def _is_error_position(function: Node, param: Node) -> bool:
     params = function_parameters(function)
-    args = function.parent
-    call = args.parent if args is not None and args.type == "arguments" else None
+    args = parent_of(function)
+    call = parent_of(args) if args is not None and args.type == "arguments" else None
     if call is not None and call.type == "call_expression":
         callback_args = call_arguments(call)
         method = member_name(call)
