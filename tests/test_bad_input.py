@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from readylint.cli import main
 from readylint.config import Config
-from readylint.engine import Report, Rule, run, select_rules
+from readylint.engine import Rule, run, select_rules
 from readylint.findings import Level
 
 GOOD = "const cors = require('cors');\nmodule.exports = cors();\n"  # SEC002 at 2:18

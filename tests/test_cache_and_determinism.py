@@ -4,8 +4,8 @@ The cache is never trusted over the source."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest

@@ -66,9 +66,7 @@ if TYPE_CHECKING:
 
 CAPTURES = tuple(sorted({*typeorm.CAPTURES, *ENTITY_CAPTURES, "assignment"}))
 # lowered substrings, one of which a file must hold to have data facts
-NEEDLES = tuple(
-    n.lower() for n in (*typeorm.NEEDLES, b"Entity", b"Column", b"Subscriber")
-)
+NEEDLES = tuple(n.lower() for n in (*typeorm.NEEDLES, b"Entity", b"Column", b"Subscriber"))
 
 SUBSCRIBER_HOOK = re.compile(r"^(after|before)(Insert|Update|Remove|SoftRemove|Recover)$")
 # a read that names an entity: findOne(...), getOrder(...), this.loadAccount(...)
