@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import cached_property
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -101,7 +102,9 @@ DECIMAL_METHODS = frozenset(
 # a lock, or an isolation level that detects lost updates, anywhere in the function
 LOCK_TEXT = re.compile(
     r"pessimistic|setLock\s*\(|\bFOR\s+(?:NO\s+KEY\s+)?UPDATE\b|\bFOR\s+SHARE\b|"
-    r"SERIALIZABLE|REPEATABLE[\s_]READ|\block\s*:",
+    r"SERIALIZABLE|REPEATABLE[\s_]READ|\block\s*:|"
+    # an application lock around the whole read-modify-write
+    r"redlock|mutex|semaphore|runExclusive|advisory_x?lock|\block\w*\s*\(|\.acquire\w*\s*\(",
     re.I,
 )
 # an argument that may be find options (TypeORM 0.2's findOne(id) takes an id first)
@@ -487,10 +490,7 @@ class _Extractor:
 
     def _lock_and_entity(self, read: Node, function: Node | None) -> tuple[str, str | None]:
         """``none``, ``locked`` or ``unknown``, and the entity the read names."""
-        if function is not None and (
-            LOCK_TEXT.search(self._text(function))
-            or any(LOCK_TEXT.search(node_text(d)) for d in _function_decorators(function))
-        ):
+        if function is not None and self._locked_around(function):
             return "locked", None
         method = member_name(read)
         if LOCKED_NAME.search(method):
@@ -524,6 +524,22 @@ class _Extractor:
             elif isinstance(value, Unknown) and OPTIONS_NAME.search(node_text(arg)):
                 return "unknown", entity  # options built elsewhere may hold a lock
         return "none", entity
+
+    def _locked_around(self, function: Node) -> bool:
+        """A lock, or an isolation level that detects lost updates, in the
+        function, on it (``@Transactional({ isolationLevel })``), or around it
+        (``mutex.runExclusive(async () => …)``, ``redlock.using(…, async () => …)``)."""
+        if LOCK_TEXT.search(self._text(function)):
+            return True
+        if any(LOCK_TEXT.search(node_text(d)) for d in _function_decorators(function)):
+            return True
+        arguments = typeorm.parent_of(function)
+        call = typeorm.parent_of(arguments) if arguments is not None else None
+        return (
+            call is not None
+            and call.type == "call_expression"
+            and LOCK_TEXT.search(_callee_path(call_function(call)) + "()") is not None
+        )
 
     def _query_builder(self, read: Node) -> tuple[str, str | None] | None:
         """A query-builder read: locked when its chain calls ``setLock``."""
@@ -824,17 +840,27 @@ class DataProject:
     def subscribed(self, name: str) -> bool:
         """Does a subscriber with an insert/update/remove hook listen to this
         class, one of its base classes, or every entity?"""
+        if self._listened is None:
+            return True
         chain = {f["name"] for f in self.chain(name)[0]} | {name}
+        return bool(chain & self._listened)
+
+    @cached_property
+    def _listened(self) -> set[str] | None:
+        """Every class a registered subscriber with a change hook listens to;
+        None when one listens to every entity."""
         extended = {s["extends"] for s in self.facts["subscribers"] if s["extends"]}
+        listened: set[str] = set()
         for subscriber in self.facts["subscribers"]:
             if subscriber["base"] or subscriber["name"] in extended:
                 continue  # a base class: its subclasses say what they listen to
             hooks, listens = self._inherited(subscriber)
             if not hooks:
                 continue
-            if listens is None or chain & set(listens):
-                return True
-        return False
+            if listens is None:
+                return None
+            listened.update(listens)
+        return listened
 
     def _inherited(self, subscriber: Fact) -> tuple[bool, list[str] | None]:
         """(has a change hook, listened entities or None for all), following the
