@@ -147,6 +147,8 @@ class _Extractor:
                 self._setting("timeout", app_id, "fastify options", node)
 
     def _application_kind(self, node: Node) -> str | None:
+        if not self._may_create_application(node):
+            return None
         ref = self.sem.callee(node)
         name = node_text(call_function(node))
         if node.type == "new_expression":
@@ -164,6 +166,20 @@ class _Extractor:
         if ref is not None and ref[0] in NODE_HTTP and ref[1] == "createServer":
             return "http"
         return None
+
+    def _may_create_application(self, node: Node) -> bool:
+        """A cheap look at the callee before resolving it: an imported name,
+        ``X.create``/``X.createServer``, or ``require(…)(…)``."""
+        fn = call_function(node)
+        if fn is None:
+            return False
+        if fn.type == "identifier":
+            return node_text(fn) in self.sem.imports
+        if fn.type == "member_expression":
+            return node_text(fn.child_by_field_name("property")) in (
+                "create", "createServer", "fastify", "default",
+            )  # fmt: skip
+        return fn.type == "call_expression"
 
     # -- calls: routes, mounts, settings ----------------------------------------------
 
