@@ -228,3 +228,16 @@ def test_findings_from_unknown_exit_code(tmp_path: Path) -> None:
         (project / name).write_bytes(data.replace(GOOD.encode(), b"module.exports = 2;\n"))
     code, data = check(project)
     assert code == 0, data["findings"]
+
+
+def test_a_parse_that_runs_too_long_is_cancelled_with_a_notification(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from readylint import parsing
+
+    project = make_project(tmp_path)
+    (project / "slow.js").write_bytes(b"const x = (" * 20_000 + b"1" + b")" * 20_000 + b";\n")
+    monkeypatch.setattr(parsing, "parse_budget", lambda size: 0.0 if size > 100_000 else 10.0)
+    code, data = check(project)
+    assert code == 1 and good_finding_kept(data)
+    assert any("parsing took longer" in m for m in notes_for(data, "slow.js"))

@@ -112,10 +112,17 @@ def parse_best(source: SourceFile) -> tuple[Tree, str]:
     """Parse with the grammar the extension names; a ``.js`` file that only
     parses as TypeScript (it happens) is parsed as TypeScript."""
     assert source.language is not None
+    deadline = time.monotonic() + parsing.parse_budget(len(source.data))  # one budget for all
     tree = parsing.parse(source.language, source.data)
     if tree.root_node.has_error and source.language == "javascript":
         for fallback in ("typescript", "tsx"):
-            retry = parsing.parse(fallback, source.data)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                retry = parsing.parse(fallback, source.data, remaining)
+            except parsing.ParseTimeout:
+                break  # the JavaScript tree, errors and all, is what we have
             if not retry.root_node.has_error:
                 return retry, fallback
     return tree, source.language
@@ -208,7 +215,11 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     clock = time.perf_counter()
     reset_parent_cache()
     if kind == "js":
-        tree, language = parse_best(source)
+        try:
+            tree, language = parse_best(source)
+        except parsing.ParseTimeout as exc:
+            result.notifications.append(Notification(str(exc), candidate.path, level="warning"))
+            return result
         if tree.root_node.has_error:
             result.notifications.append(
                 Notification(

@@ -7,6 +7,7 @@ process; worker processes fork after the parent has compiled them.
 
 from __future__ import annotations
 
+import time
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -40,8 +41,39 @@ def parser(name: str) -> ts.Parser:
     return ts.Parser(language(name))
 
 
-def parse(name: str, data: bytes) -> ts.Tree:
-    return parser(name).parse(data)
+class ParseTimeout(Exception):
+    """tree-sitter's error recovery can take minutes on some hostile inputs."""
+
+
+CHUNK = 1 << 16
+
+
+def parse_budget(size: int) -> float:
+    """Seconds a parse may take: generous for real files (tree-sitter parses
+    several MB a second), bounded for pathological ones."""
+    return 10.0 + 2.0 * size / 1_000_000
+
+
+def parse(name: str, data: bytes, budget: float | None = None) -> ts.Tree:
+    """Parse ``data``; raise ``ParseTimeout`` past the time budget.
+
+    The progress callback that can cancel a parse only runs when tree-sitter reads
+    through a callback, so the bytes are handed over in chunks."""
+    limit = parse_budget(len(data)) if budget is None else budget
+    deadline = time.monotonic() + limit
+
+    def read(offset: int, _point: object) -> bytes:
+        return data[offset : offset + CHUNK]
+
+    def cancel(_offset: int, _has_error: bool) -> bool:
+        return time.monotonic() > deadline
+
+    active = parser(name)
+    try:
+        return active.parse(read, progress_callback=cancel)
+    except ValueError as exc:  # tree-sitter reports a cancelled parse this way
+        active.reset()
+        raise ParseTimeout(f"parsing took longer than {limit:.0f} s; the file was skipped") from exc
 
 
 @cache
