@@ -116,7 +116,8 @@ HARD_DELETE_NAME = re.compile(
 )
 DELETED_ROWS = re.compile(r"withDeleted|deleted_?at", re.I)
 LISTENER_DECORATOR = re.compile(r"@\s*(After|Before)(Insert|Update|Remove|SoftRemove|Recover)\b")
-SEED_PATH = re.compile(r"seed", re.I)
+# seeds/, seeders/, seed.ts, users.seed.ts, UserSeeder.ts (not seedwork/)
+SEED_WORDS = frozenset({"seed", "seeds", "seeder", "seeders", "seeding"})
 MIGRATION_DIRS = frozenset({"migrations", "migration"})
 MAX_CALLS = 300  # callee texts kept per function
 MAX_CALLEE = 120
@@ -313,7 +314,7 @@ class _Extractor:
             function is not None and typeorm.is_migration_method(function, self.path)
         ):
             return "migration"
-        if any(SEED_PATH.search(part) for part in path.parts):
+        if _is_seed_path(path):
             return "seed"
         if any(c.start_byte <= node.start_byte < c.end_byte for c in self.subscriber_classes):
             return "hook"
@@ -671,6 +672,14 @@ def _is_operand(node: Node | None, wanted: str) -> bool:
             continue
         return node.type == "member_expression" and _compact(node_text(node)) == wanted
     return False
+
+
+def _is_seed_path(path: PurePosixPath) -> bool:
+    return any(
+        word.lower() in SEED_WORDS
+        for part in path.parts
+        for word in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", part)
+    )
 
 
 def _dirty_read(lock: Value | None) -> bool:
