@@ -70,10 +70,14 @@ def parse(name: str, data: bytes, budget: float | None = None) -> ts.Tree:
 
     active = parser(name)
     try:
-        return active.parse(read, progress_callback=cancel)
+        tree = active.parse(read, progress_callback=cancel)
     except ValueError as exc:  # tree-sitter reports a cancelled parse this way
         active.reset()
         raise ParseTimeout(f"parsing took longer than {limit:.0f} s; the file was skipped") from exc
+    # A tree read through a callback fetches every ``node.text`` through it again;
+    # re-parsing the bytes with the finished tree as the old one reuses it whole
+    # (nearly free) and gives a tree that holds its source.
+    return active.parse(data, old_tree=tree)
 
 
 @cache
