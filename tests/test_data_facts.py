@@ -359,6 +359,28 @@ def test_read_modify_write_candidates_and_their_locks() -> None:
     assert found[5]["entity"] == "Wallet"
 
 
+def test_values_written_back_by_update() -> None:
+    code = """
+import { Repository } from 'typeorm';
+export class S {
+  constructor(private readonly products: Repository<Product>) {}
+  async a(id: string, n: number) {
+    const p = await this.products.findOneBy({ id });
+    await this.products.update(p.id, { name: p.name, stock: p.stock - n });
+  }
+  async b(id: string, dto: { stock: number }) {
+    const p = await this.products.findOneBy({ id });
+    await this.products.update(p.id, { stock: dto.stock - 1, sold: () => 'sold + 1' });
+  }
+}
+"""
+    found = extract(code)["rmw"]
+    assert [(f["place"]["line"], f["field"], f["entity"]) for f in found] == [
+        (7, "stock", "Product")
+    ]
+    assert found[0]["place"]["col"] == 54  # the `stock: …` pair
+
+
 def test_loops_callbacks_and_active_record() -> None:
     code = """
 import { BaseEntity, Entity, In } from 'typeorm';

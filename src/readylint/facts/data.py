@@ -366,38 +366,54 @@ class _Extractor:
 
     def _read_modify_writes(self) -> None:
         saves = [w for w in self.orm.writes if w.method == "save"]
-        if not saves:
-            return
         done: set[int] = set()  # one finding per read
-        for node in self.ctx.captures.get("assignment", []):
-            changed = _self_change(node)
-            if changed is None:
-                continue
-            obj, field = changed
-            variable = node_text(obj)
-            origin = self._origin(obj)
-            if origin is None:
-                continue
-            read, collection = origin
-            if read.id in done or read.end_byte > node.start_byte:
-                continue
-            function = typeorm.owner_function(node)
-            save = self._save_of(saves, function, node, {variable, collection} - {""})
-            if save is None:
-                continue
-            done.add(read.id)
-            lock, entity = self._lock_and_entity(read, function)
-            self.facts["rmw"].append(
-                {
-                    "entity": entity or save.entity or self._annotated_entity(obj),
-                    "variable": variable,
-                    "field": field,
-                    "read": _callee_path(call_function(read)) + "()",
-                    "lock": lock,
-                    "place": self.place.node(node),
-                    "context": self._context(node, function),
-                }
-            )
+        if saves:
+            for node in self.ctx.captures.get("assignment", []):
+                changed = _self_change(node)
+                if changed is not None:
+                    self._candidate(node, *changed, saves, None, done)
+        # repo.update(p.id, { stock: p.stock - 1 }): the new value computed in the
+        # application and written back
+        for write in self.orm.writes:
+            if write.method in ("update", "save", "upsert"):
+                for pair, obj, field in _self_changed_pairs(write.call):
+                    self._candidate(pair, obj, field, saves, write, done)
+
+    def _candidate(
+        self,
+        node: Node,
+        obj: Node,
+        field: str,
+        saves: list[typeorm.Write],
+        written: typeorm.Write | None,
+        done: set[int],
+    ) -> None:
+        """A change of ``obj.field`` from its own value: a finding candidate when
+        ``obj`` was read and is then saved (or ``written`` writes the value)."""
+        variable = node_text(obj)
+        origin = self._origin(obj)
+        if origin is None:
+            return
+        read, collection = origin
+        if read.id in done or read.end_byte > node.start_byte:
+            return
+        function = typeorm.owner_function(node)
+        save = written or self._save_of(saves, function, node, {variable, collection} - {""})
+        if save is None:
+            return
+        done.add(read.id)
+        lock, entity = self._lock_and_entity(read, function)
+        self.facts["rmw"].append(
+            {
+                "entity": entity or save.entity or self._annotated_entity(obj),
+                "variable": variable,
+                "field": field,
+                "read": _callee_path(call_function(read)) + "()",
+                "lock": lock,
+                "place": self.place.node(node),
+                "context": self._context(node, function),
+            }
+        )
 
     def _origin(self, obj: Node) -> tuple[Node, str] | None:
         """The read call a variable holds, and the name of the collection it was
@@ -619,6 +635,35 @@ def _self_change(node: Node) -> tuple[Node, str] | None:
         right = node.child_by_field_name("right")
         return (obj, field) if right is not None and _computed_from(right, target) else None
     return obj, field
+
+
+def _self_changed_pairs(call: Node) -> list[tuple[Node, Node, str]]:
+    """(pair, object, field) for ``{ stock: p.stock - 1 }`` in a write's arguments."""
+    found = []
+    for argument in call_arguments(call):
+        literal = unwrap(argument)
+        if literal is None or literal.type != "object":
+            continue
+        for pair in literal.named_children:
+            if pair.type != "pair":
+                continue
+            key = node_text(pair.child_by_field_name("key"))
+            value = pair.child_by_field_name("value")
+            if value is None:
+                continue
+            for member in [value, *descendants(value, MAX_RIGHT_NODES)]:
+                if member.type != "member_expression":
+                    continue
+                obj = unwrap(member.child_by_field_name("object"))
+                if (
+                    obj is not None
+                    and obj.type == "identifier"
+                    and node_text(member.child_by_field_name("property")) == key
+                    and _computed_from(value, member)
+                ):
+                    found.append((pair, obj, key))
+                    break
+    return found
 
 
 def _computed_from(right: Node, target: Node) -> bool:
