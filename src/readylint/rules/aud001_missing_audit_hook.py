@@ -79,11 +79,11 @@ class MissingAuditHook(Rule):
             )
             if len(places) > MAX_LISTED:
                 listed += f" and {len(places) - MAX_LISTED} more"
+            verb = "write" if len(places) > 1 else "writes"
             yield ProjectReport(
                 entity["place"],
                 f"{name} is written with no audit trail: no entity listener or subscriber "
-                f"records its changes and {listed} {'write' if len(places) > 1 else 'writes'} "
-                "it without an audit call, so nobody "
+                f"records its changes and {listed} {verb} it without an audit call, so nobody "
                 f"can tell who changed what and when; add an EntitySubscriber for {name} "
                 "(afterInsert/afterUpdate/afterRemove) or record an audit entry where it is "
                 "written",
