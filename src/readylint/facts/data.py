@@ -686,13 +686,16 @@ def _computed_from(right: Node, target: Node) -> bool:
 
 
 def _is_operand(node: Node | None, wanted: str) -> bool:
-    """``x.f``, ``(x.f)``, ``+x.f``, ``Number(x.f)``, ``new Decimal(x.f)``."""
-    for _ in range(6):
+    """``x.f``, ``(x.f)``, ``+x.f``, ``x.f!``, ``Number(x.f)``, ``new Decimal(x.f)``."""
+    for _ in range(8):
         node = unwrap(node)
         if node is None:
             return False
         if node.type == "unary_expression":
             node = node.child_by_field_name("argument")
+            continue
+        if node.type in ("as_expression", "non_null_expression", "satisfies_expression"):
+            node = node.named_children[0] if node.named_children else None
             continue
         if node.type == "binary_expression" and node_text(node.child_by_field_name("operator")) in (
             "||",
