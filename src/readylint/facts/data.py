@@ -67,7 +67,11 @@ if TYPE_CHECKING:
 
 CAPTURES = tuple(sorted({*typeorm.CAPTURES, *ENTITY_CAPTURES, "assignment"}))
 # lowered substrings, one of which a file must hold to have data facts
-NEEDLES = tuple(n.lower() for n in (*typeorm.NEEDLES, b"Entity", b"Column", b"Subscriber"))
+# lowered substrings, one of which a file must hold to have data facts (decorator forms,
+# so words such as "identity" or "columns" do not send every file through the extractor)
+NEEDLES = tuple(
+    n.lower() for n in (*typeorm.NEEDLES, b"@Entity", b"EntitySchema", b"@Column", b"Subscriber")
+)
 
 SUBSCRIBER_HOOK = re.compile(r"^(after|before)(Insert|Update|Remove|SoftRemove|Recover)$")
 # a read that names an entity: findOne(...), getOrder(...), this.loadAccount(...)
