@@ -10,7 +10,6 @@ of the HTTP facts: which applications exist, every route with its full path
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -78,66 +77,73 @@ class HttpProject:
     def routes(self, app: Fact) -> list[Route]:
         prefixes = [p.get("prefix", "") for p in self.settings(app, "global-prefix")] or [""]
         found = []
-        for route in self.facts["routes"]:
+        for route, bases in self._route_bases:
             if route["app"] not in (None, app["id"]):
                 continue
-            for base in self._prefixes(route["place"]["path"], route["receiver"], route["app"], 0):
+            for base in bases:
                 for global_prefix in prefixes if route["receiver"] is None else [""]:
                     found.append(Route(route, join_paths(global_prefix, base, route["path"])))
         return found
+
+    @cached_property
+    def _route_bases(self) -> list[tuple[Fact, list[str]]]:
+        """Every route with the mount prefixes that lead to it, computed once."""
+        return [
+            (route, self._prefixes(route["place"]["path"], route["receiver"], route["app"], 0))
+            for route in self.facts["routes"]
+        ]
 
     # -- router mounts ------------------------------------------------------------------
 
     @cached_property
     def _routers(self) -> dict[tuple[str, str], str]:
         """(file, router variable) -> its own prefix (koa-router ``prefix``)."""
-        table: dict[tuple[str, str], str] = {}
-        for path, facts in self._by_file("routers"):
-            for router in facts:
-                table[(path, router["var"])] = router["prefix"]
-        return table
+        return {(r["file"], r["var"]): r["prefix"] for r in self.facts["routers"]}
 
     @cached_property
-    def _mounts_by_target(self) -> dict[str, list[Fact]]:
-        """Same-file mounts by the router variable they mount."""
-        table: dict[str, list[Fact]] = {}
+    def _local_mounts(self) -> dict[tuple[str, str], list[Fact]]:
+        """Same-file mounts by (file, router variable)."""
+        table: dict[tuple[str, str], list[Fact]] = {}
         for mount in self.facts["mounts"]:
             if mount["module"] is None:
-                table.setdefault(mount["target"], []).append(mount)
+                table.setdefault((mount["file"], mount["target"]), []).append(mount)
         return table
 
     @cached_property
-    def _imported_mounts(self) -> list[Fact]:
-        return [m for m in self.facts["mounts"] if m["module"] is not None]
+    def _imported_mounts(self) -> dict[str, list[Fact]]:
+        """Mounts of an imported router, by the module key their import resolves to."""
+        table: dict[str, list[Fact]] = {}
+        for mount in self.facts["mounts"]:
+            if mount["module"] is not None:
+                key = resolve_import(mount["file"], mount["module"])
+                if key is not None:
+                    table.setdefault(key, []).append(mount)
+        return table
 
-    def _by_file(self, kind: str) -> Iterator[tuple[str, list[Fact]]]:
-        grouped: dict[str, list[Fact]] = {}
-        for fact in self.facts[kind]:
-            grouped.setdefault(fact["file"], []).append(fact)
-        yield from grouped.items()
+    @cached_property
+    def _exports(self) -> dict[tuple[str, str], set[str]]:
+        """(file, local name) -> the names it is exported as."""
+        table: dict[tuple[str, str], set[str]] = {}
+        for export in self.facts["exports"]:
+            table.setdefault((export["file"], export["local"]), set()).add(export["exported"])
+        return table
 
     def _prefixes(self, path: str, receiver: str | None, app: str | None, depth: int) -> list[str]:
         if receiver is None or app is not None or depth > MAX_MOUNT_DEPTH:
             return [""]
         own = self._routers.get((path, receiver), "")
+        exported = self._exports.get((path, receiver), set())
+        candidates = list(self._local_mounts.get((path, receiver), []))
+        for key in _module_keys(path) if exported else ():
+            for mount in self._imported_mounts.get(key, []):
+                wanted = "default" if mount["imported"] in ("*", "default") else mount["imported"]
+                if wanted in exported:
+                    candidates.append(mount)
         results: list[str] = []
-        for mount in self._mounts_by_target.get(receiver, []) + self._imported_mounts:
-            if not self._mounts_router(mount, path, receiver):
-                continue
+        for mount in candidates:
             for outer in self._prefixes(mount["file"], mount["receiver"], mount["app"], depth + 1):
                 results.append(join_paths(outer, mount["prefix"], own))
         return results or [join_paths(own)]
-
-    def _mounts_router(self, mount: Fact, path: str, receiver: str) -> bool:
-        if mount["module"] is None:
-            return bool(mount["file"] == path and mount["target"] == receiver)
-        if resolve_import(mount["file"], mount["module"]) not in _module_keys(path):
-            return False
-        wanted = "default" if mount["imported"] in ("*", "default") else mount["imported"]
-        return any(
-            e["file"] == path and e["local"] == receiver and e["exported"] == wanted
-            for e in self.facts["exports"]
-        )
 
 
 def _module_keys(path: str) -> set[str]:
