@@ -71,6 +71,11 @@ SHUTDOWN_LIBS = frozenset(
         "close-with-grace",
     }
 )
+# the method names _call acts on (anything else is skipped before any other work)
+CALL_METHODS = HTTP_METHODS | {
+    "Router", "route", "use", "register", "on", "enableShutdownHooks", "setGlobalPrefix",
+    "setTimeout", "useGlobalInterceptors", "setHeader", "header", "set", "writeHead",
+}  # fmt: skip
 NODE_HTTP = frozenset({"http", "https", "node:http", "node:https"})
 SECURITY_HEADERS = frozenset({"content-security-policy", "x-content-type-options"})
 SAFE_GLOBALS = frozenset(
@@ -185,6 +190,8 @@ class _Extractor:
 
     def _call(self, node: Node) -> None:
         method = member_name(node)
+        if method not in CALL_METHODS and not self._is_router_import(method):
+            return  # most calls in a file: decided on the (memoised) name alone
         receiver_node = call_receiver(node)
         receiver = node_text(receiver_node) if receiver_node is not None else ""
         args = call_arguments(node)
@@ -223,6 +230,10 @@ class _Extractor:
                 self._setting("timeout", app, "global timeout interceptor", node)
         elif method in ("setHeader", "header", "set", "writeHead"):
             self._header(node, args)
+
+    def _is_router_import(self, name: str) -> bool:
+        binding = self.sem.imports.get(name)
+        return binding is not None and binding.module == "express" and binding.imported == "Router"
 
     def _route(
         self, node: Node, receiver: str, app: str | None, method: str, args: list[Node]

@@ -93,8 +93,10 @@ class ErrorDetailsLeak(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         sem = ctx.semantics
+        # resolving every callee is costly; only a file that imports errorhandler needs it
+        uses_errorhandler = any(b.module == "errorhandler" for b in sem.imports.values())
         for call in ctx.captures["call"]:
-            reference = sem.callee(call)
+            reference = sem.callee(call) if uses_errorhandler else None
             if reference is not None and reference[0] == "errorhandler":
                 yield from self._check_errorhandler(sem, call)
             elif member_name(call) in SEND_METHODS and _is_response(call_receiver(call)):
