@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from readylint.findings import Level
+from readylint.guards import is_development_only
 from readylint.rule import FileContext, Report, Rule
-from readylint.rules.sec008_error_details_leak import is_development_only
 from readylint.semantics import (
     Semantics,
     call_arguments,
