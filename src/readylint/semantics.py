@@ -707,13 +707,18 @@ class Semantics:
 
     def _this_field(self, node: Node, prop: str, depth: int) -> Value:
         """``this.x``: a class field initialiser, or one constructor assignment."""
+        source = self.field_source(node, prop)
+        return self.value(source, depth) if source is not None else Unknown(node, "this")
+
+    def field_source(self, node: Node, prop: str) -> Node | None:
+        """The expression ``this.prop`` holds where ``node`` stands: the class field's
+        initialiser or its one constructor assignment; None when there are several,
+        or any assignment outside the constructor."""
         cls = enclosing_class(node)
         if cls is None:
-            return Unknown(node, "this")
+            return None
         found = self._field_sources(cls).get(prop, [])
-        if len(found) == 1 and found[0] is not None:
-            return self.value(found[0], depth)
-        return Unknown(node, "this")
+        return found[0] if len(found) == 1 else None
 
     def _field_sources(self, cls: Node) -> dict[str, list[Node | None]]:
         """Per class, once: each field's initialiser and every ``this.x = …``

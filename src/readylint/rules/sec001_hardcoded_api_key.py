@@ -783,7 +783,7 @@ class _Scan:
         if node.type == "member_expression" and node_text(node.child_by_field_name("object")) == (
             "this"
         ):
-            return _this_initializer(node, node_text(node.child_by_field_name("property")))
+            return self.sem.field_source(node, node_text(node.child_by_field_name("property")))
         return None
 
     def _loop_element(self, node: Node | None) -> tuple[Node, Table | None, str, str] | None:
@@ -1232,34 +1232,6 @@ def _index_functions(captures: dict[str, list[Node]]) -> dict[str, Node]:
             if name is not None and name.type == "identifier":
                 found.setdefault(node_text(name), node)
     return found
-
-
-def _this_initializer(node: Node, prop: str) -> Node | None:
-    """A class field's initialiser, or the one ``this.prop = …`` in the constructor."""
-    cls = enclosing_class(node)
-    body = cls.child_by_field_name("body") if cls is not None else None
-    if body is None:
-        return None
-    found: list[Node] = []
-    for member in body.named_children:
-        if member.type in ("public_field_definition", "field_definition"):
-            name = member.child_by_field_name("name") or member.child_by_field_name("property")
-            value = member.child_by_field_name("value")
-            if node_text(name) == prop and value is not None:
-                found.append(value)
-        elif member.type == "method_definition":
-            is_constructor = node_text(member.child_by_field_name("name")) == "constructor"
-            method_body = member.child_by_field_name("body")
-            for assignment in descendants(method_body, 5000) if method_body is not None else ():
-                if assignment.type != "assignment_expression":
-                    continue
-                left = unwrap(assignment.child_by_field_name("left"))
-                if left is not None and node_text(left) == f"this.{prop}":
-                    right = assignment.child_by_field_name("right")
-                    if not is_constructor or right is None:
-                        return None  # reassigned elsewhere: unknown
-                    found.append(right)
-    return found[0] if len(found) == 1 else None
 
 
 def _assigned_target_name(sem: Semantics, left: Node | None) -> str:
