@@ -67,7 +67,8 @@ CAPTURES = ("call", "decorator", "class")
 # A file that mentions none of these has no TypeORM work for the rules (the
 # brief's list: typeorm, Repository, queryRunner, BaseEntity, getRepository;
 # ``QueryRunner`` also covers ``createQueryRunner()`` and the type).
-NEEDLES = (b"typeorm", b"Repository", b"queryRunner", b"QueryRunner", b"BaseEntity")
+# matched case-insensitively (the engine lowers the file once)
+NEEDLES = (b"typeorm", b"Repository", b"queryRunner", b"BaseEntity")
 
 # receiver kinds
 REPOSITORY = "repository"

@@ -152,7 +152,7 @@ class SensitiveDataInLogs(Rule):
     tags = ("compliance", "privacy", "logging", "external/cwe/cwe-532")
     precision = "high"
     captures = ("call",)
-    needles = (b"log", b"Log", b"LOG", b"console")
+    needles = (b"log", b"console")
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         sem = ctx.semantics

@@ -113,7 +113,7 @@ class DestructiveMigration(Rule):
     tags = ("operations", "migrations", "typeorm", "data-loss")
     precision = "high"
     captures = ("class", "call")
-    needles = (b"drop", b"Drop", b"DROP", b"clearTable", b"runcate", b"RUNCATE")
+    needles = (b"drop", b"clearTable", b"truncate")
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         sem = ctx.semantics

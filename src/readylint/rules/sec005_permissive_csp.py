@@ -80,7 +80,7 @@ class PermissiveCsp(Rule):
     precision = "high"
     security_severity = 5.4
     captures = ("call", "decorator")
-    needles = (b"helmet", b"Helmet", b"ecurity-Policy", b"ecurity-policy", b"ECURITY-POLICY")
+    needles = (b"helmet", b"security-policy")
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         sem = ctx.semantics

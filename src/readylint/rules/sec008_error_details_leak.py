@@ -85,7 +85,7 @@ class ErrorDetailsLeak(Rule):
     precision = "high"
     security_severity = 5.3
     captures = ("call", "new", "assignment")
-    needles = (b"catch", b"then", b"err", b"Err", b"rror", b"xception", b"stack", b"message")
+    needles = (b"catch", b"then", b"err", b"exception", b"stack", b"message")
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         sem = ctx.semantics

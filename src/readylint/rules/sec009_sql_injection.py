@@ -29,7 +29,7 @@ class SqlInjection(Rule):
     security_severity = 9.8
     captures = ("call",)
     # every sink names one of these: query/execute, knex *Raw, a QueryBuilder or `qb`
-    needles = (b"query", b"execute", b"raw", b"Raw", b"Builder", b"qb", b"Qb")
+    needles = (b"query", b"execute", b"raw", b"builder", b"qb")
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         sem = ctx.semantics
