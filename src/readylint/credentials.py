@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
+from readylint import needles
+from readylint.needles import Mentions
+
 # -- names ---------------------------------------------------------------------
 
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
@@ -394,16 +397,18 @@ PROVIDERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 JWT_LABEL = "a signed JWT"
 PEM_LABEL = "a PEM private key"
+# case as written: provider prefixes are case-sensitive (``AKIA``, ``eyJ``)
 PROVIDER_NEEDLES = (
     b"AKIA", b"ASIA", b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_", b"xox",
     b"_live_", b"AIza", b"SG.", b"npm_", b"PRIVATE KEY", b"eyJ",
 )  # fmt: skip
+needles.declare(*PROVIDER_NEEDLES)  # found in the one pass over each file
 _FAKE_TOKEN = re.compile(r"example|placeholder|your|dummy|test|fake|x{6,}|(.)\1{7,}", re.I)
 _FAKE_PEM = re.compile(r"example|placeholder|your|dummy|\.\.\.", re.I)
 
 
-def may_hold_provider_token(data: bytes) -> bool:
-    return any(needle in data for needle in PROVIDER_NEEDLES)
+def may_hold_provider_token(mentions: Mentions) -> bool:
+    return any(mentions.exact(needle) for needle in PROVIDER_NEEDLES)
 
 
 def find_provider_tokens(text: str) -> Iterator[ProviderToken]:

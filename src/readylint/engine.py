@@ -30,6 +30,7 @@ from readylint.findings import (
     redact,
     secret_digest,
 )
+from readylint.needles import Mentions
 from readylint.project import ProjectReport
 from readylint.registry import all_rules, matches
 from readylint.rule import FileContext, ProjectContext, Report, Rule, is_test_path
@@ -203,8 +204,8 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     rules = applicable_rules(candidate, settings)
     result.lines = source.line_count()
     result.linted = True
-    lowered = source.data.lower()  # once per file, for every rule's needles
-    active = [rule for rule in rules if rule.wants(source.data, lowered)]
+    mentions = Mentions(source.data)  # one pass finds every rule's and extractor's needles
+    active = [rule for rule in rules if rule.wants(mentions)]
     # applications made in tests (supertest setups, fixtures) are not the project's
     wants_facts = kind == "js" and (not is_test or settings.config.include_tests)
     extractors = settings.fact_extractors if wants_facts else ()
@@ -231,19 +232,18 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
         names = sorted(
             {
                 *queries.SEMANTIC_CAPTURES,
-                *(c for r in active for c in r.captures_for(lowered)),
+                *(c for r in active for c in r.captures_for(mentions)),
                 *facts.extractor_captures(extractors),
             }
         )
         captures = queries.run(language, tuple(names), tree.root_node)
     _account(settings, "(parse+query)", clock)
-    shared: dict[str, Any] = {}  # one Semantics (and other analyses) for rules and facts
+    # one Semantics (and other analyses) for rules and facts
+    shared: dict[str, Any] = {"mentions": mentions}
     if extractors:
         clock = time.perf_counter()
         try:
-            result.facts = _extract_facts(
-                source, tree, captures, is_test, extractors, shared, lowered
-            )
+            result.facts = _extract_facts(source, tree, captures, is_test, extractors, shared)
         except Exception as exc:  # a facts bug costs this file's facts, nothing else
             result.notifications.append(
                 Notification(
@@ -305,11 +305,10 @@ def _extract_facts(
     is_test: bool,
     extractors: tuple[str, ...],
     shared: dict[str, Any],
-    lowered: bytes,
 ) -> facts.FileFacts:
     ctx = FileContext(source, tree, captures, is_test, shared=shared)
     placer = facts.Placer(source.path, lambda start, end: _span(source, start, end))
-    return facts.extract(extractors, ctx, placer, lowered)
+    return facts.extract(extractors, ctx, placer)
 
 
 def _ignored_for_path(code: str, path: str, settings: Settings) -> bool:

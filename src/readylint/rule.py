@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from readylint import needles as needle_index
 from readylint.findings import Level
 from readylint.semantics import Semantics, node_text
 
@@ -39,11 +40,6 @@ def is_test_path(rel_path: str) -> bool:
     if any(part in TEST_DIRS for part in parts[:-1]):
         return True
     return bool(parts) and bool(TEST_NAME.search(parts[-1]))
-
-
-@cache
-def _lowered_needles(needles: tuple[bytes, ...]) -> tuple[bytes, ...]:
-    return tuple(needle.lower() for needle in needles)
 
 
 @dataclass(frozen=True)
@@ -85,6 +81,15 @@ class FileContext:
     include_tests: bool = False
     # per-file analyses shared by every rule's context (built once, on first use)
     shared: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def mentions(self) -> needle_index.Mentions:
+        """The words the file mentions (``b"helmet" in ctx.mentions``), found in one pass
+        shared with the engine and every other rule."""
+        found = self.shared.get("mentions")
+        if found is None:
+            found = self.shared["mentions"] = needle_index.Mentions(self.source.data)
+        return found
 
     @property
     def semantics(self) -> Semantics:
@@ -139,10 +144,8 @@ class Rule:
     file_kinds: ClassVar[frozenset[str]] = frozenset({"js"})  # js | env | json
     captures: ClassVar[tuple[str, ...]] = ()
     # byte strings of which one must occur in a file (in any case) for the rule to have
-    # work there: checked against the file's lowered bytes, so cheap for every file
+    # work there: found with every other needle in one pass over the file
     needles: ClassVar[tuple[bytes, ...]] = ()
-    # or a compiled bytes regex, when plain substrings would match too much
-    needle_pattern: ClassVar[re.Pattern[bytes] | None] = None
     options: ClassVar[tuple[Option, ...]] = ()
 
     # project rules: the fact extractors they read (see readylint.facts)
@@ -154,23 +157,22 @@ class Rule:
     def check_project(self, ctx: ProjectContext) -> Iterable[ProjectReport]:
         raise NotImplementedError
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        needle_index.declare(*cls.needles)
+
     @classmethod
     def option_defaults(cls) -> dict[str, Any]:
         return {option.name: option.default for option in cls.options}
 
     @classmethod
-    def captures_for(cls, lowered: bytes) -> tuple[str, ...]:
+    def captures_for(cls, mentions: needle_index.Mentions) -> tuple[str, ...]:
         """The captures this file needs; a rule may drop costly kinds (``member``) in
-        files whose bytes show they cannot matter. Default: ``captures``."""
+        files whose words show they cannot matter. Default: ``captures``."""
         return cls.captures
 
     @classmethod
-    def wants(cls, data: bytes, lowered: bytes | None = None) -> bool:
-        """Could this file hold work for the rule? Needles match case-insensitively
-        against the lowered bytes (computed once per file by the engine)."""
-        if cls.needle_pattern is not None:
-            return cls.needle_pattern.search(data) is not None
-        if not cls.needles:
-            return True
-        lowered = data.lower() if lowered is None else lowered
-        return any(needle in lowered for needle in _lowered_needles(cls.needles))
+    def wants(cls, mentions: needle_index.Mentions) -> bool:
+        """Could this file hold work for the rule? True when it mentions one of the
+        needles, in any case (or the rule has none)."""
+        return not cls.needles or mentions.any(cls.needles)

@@ -40,6 +40,7 @@ from itertools import pairwise
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from readylint import needles
 from readylint.patterns import descendants
 from readylint.semantics import (
     FUNCTION_TYPES,
@@ -68,7 +69,7 @@ CAPTURES = ("call", "decorator", "class")
 # brief's list: typeorm, Repository, queryRunner, BaseEntity, getRepository;
 # ``QueryRunner`` also covers ``createQueryRunner()`` and the type).
 # matched case-insensitively (the engine lowers the file once)
-NEEDLES = (b"typeorm", b"Repository", b"queryRunner", b"BaseEntity")
+NEEDLES = needles.declare(b"typeorm", b"Repository", b"queryRunner", b"BaseEntity")
 
 # receiver kinds
 REPOSITORY = "repository"

@@ -57,16 +57,12 @@ def extractor_captures(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(captures))
 
 
-def extract(
-    names: Iterable[str], ctx: FileContext, placer: Placer, lowered: bytes | None = None
-) -> FileFacts:
-    """Facts of one file; ``lowered`` is the file's lowered bytes for the extractors'
-    case-insensitive needles."""
+def extract(names: Iterable[str], ctx: FileContext, placer: Placer) -> FileFacts:
+    """Facts of one file, from the extractors whose needles the file mentions."""
     merged: FileFacts = {}
-    lowered = ctx.source.data.lower() if lowered is None else lowered
     for name in sorted(set(names)):
         module = importlib.import_module(EXTRACTORS[name])
-        if not any(needle in lowered for needle in module.NEEDLES):
+        if not ctx.mentions.any(module.NEEDLES):
             continue
         for kind, items in module.extract(ctx, placer).items():
             merged.setdefault(kind, []).extend(items)

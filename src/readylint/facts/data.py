@@ -42,7 +42,7 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from readylint import typeorm
+from readylint import needles, typeorm
 from readylint.entities import ENTITY_CAPTURES, EntityClass, entities_in
 from readylint.facts import Fact, FileFacts, Placer, ProjectFacts
 from readylint.patterns import descendants
@@ -69,9 +69,7 @@ CAPTURES = tuple(sorted({*typeorm.CAPTURES, *ENTITY_CAPTURES, "assignment"}))
 # lowered substrings, one of which a file must hold to have data facts
 # lowered substrings, one of which a file must hold to have data facts (decorator forms,
 # so words such as "identity" or "columns" do not send every file through the extractor)
-NEEDLES = tuple(
-    n.lower() for n in (*typeorm.NEEDLES, b"@Entity", b"EntitySchema", b"@Column", b"Subscriber")
-)
+NEEDLES = needles.declare(*typeorm.NEEDLES, b"@Entity", b"EntitySchema", b"@Column", b"Subscriber")
 
 SUBSCRIBER_HOOK = re.compile(r"^(after|before)(Insert|Update|Remove|SoftRemove|Recover)$")
 # a read that names an entity: findOne(...), getOrder(...), this.loadAccount(...)
@@ -131,9 +129,8 @@ MAX_PATH = 32  # parts of a callee path
 
 
 def wants(data: bytes) -> bool:
-    """Could this file hold such facts? (The engine checks ``NEEDLES`` itself.)"""
-    lowered = data.lower()
-    return any(needle in lowered for needle in NEEDLES)
+    """Could this file hold such facts? (``facts.extract`` asks the same.)"""
+    return needles.Mentions(data).any(NEEDLES)
 
 
 def extract(ctx: FileContext, place: Placer) -> FileFacts:

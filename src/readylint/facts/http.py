@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from readylint import needles
 from readylint.facts import Fact, FileFacts, Placer
 from readylint.patterns import descendants
 from readylint.semantics import (
@@ -82,7 +83,7 @@ SAFE_GLOBALS = frozenset(
     {"JSON", "Date", "process", "Math", "String", "Number", "Boolean", "undefined", "Object"}
 )
 # lowered substrings, one of which a file must hold to have HTTP facts
-NEEDLES = (
+NEEDLES = needles.declare(
     b"express", b"fastify", b"koa", b"nestfactory", b"createserver", b"hono", b"router",
     b"@controller", b"helmet", b"sigterm", b"sigint", b".settimeout(", b"requesttimeout",
     b"headerstimeout", b"connectiontimeout", b"interceptor", b"connect-timeout",
@@ -486,9 +487,8 @@ class _Extractor:
 
 
 def wants(data: bytes) -> bool:
-    """Could this file hold such facts? (The engine checks ``NEEDLES`` itself.)"""
-    lowered = data.lower()
-    return any(needle in lowered for needle in NEEDLES)
+    """Could this file hold such facts? (``facts.extract`` asks the same.)"""
+    return needles.Mentions(data).any(NEEDLES)
 
 
 def extract(ctx: FileContext, place: Placer) -> FileFacts:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from readylint import needles
 from readylint.credentials import (
     JWT_LABEL,
     PEM_LABEL,
@@ -104,14 +105,16 @@ SAFE_COMPARE = frozenset(
 )  # fmt: skip
 MAX_SCAN_NODES = 200_000  # nodes of key-reading functions scanned per file
 # lower-case bytes, one of which a file needs for the request-key check to have work
-REQUEST_WORDS = (b"header", b"query", b"body", b"params", b"handshake", b"strategy")
-KEY_WORDS = (b"key", b"token", b"secret", b"authorization", b"pass", b"pwd")
+REQUEST_WORDS = needles.declare(b"header", b"query", b"body", b"params", b"handshake", b"strategy")
+KEY_WORDS = needles.declare(b"key", b"token", b"secret", b"authorization", b"pass", b"pwd")
 
 # -- where a literal gets a name ------------------------------------------------------
 
 HEADER_SETTERS = frozenset({"set", "setHeader", "header", "append"})
 CREDENTIAL_HINT = re.compile(r"key|secret|token|pass|pwd|bearer|authorization", re.I)
-CREDENTIAL_WORDS = (b"key", b"secret", b"token", b"pass", b"pwd", b"bearer", b"authorization")
+CREDENTIAL_WORDS = needles.declare(
+    b"key", b"secret", b"token", b"pass", b"pwd", b"bearer", b"authorization"
+)
 JWT_CONTEXT_WORDS = frozenset({"jwt", "authorization", "auth", "bearer"})
 
 
@@ -177,7 +180,7 @@ class _Scan:
         self.reported: set[int] = set()
         self.key_params: dict[tuple[int, str], str] = {}  # (function id, param) -> field
         self.functions: dict[str, Node] | None = None  # built on first use, once
-        self.lowered = ctx.source.data.lower()  # for cheap "is there anything to do" checks
+        self.mentions = ctx.mentions  # for cheap "is there anything to do" checks
         extra = sorted(names.extra_words)
         self.hint_words = (*CREDENTIAL_WORDS, *(w.encode() for w in extra))
         self.hint = (
@@ -202,7 +205,7 @@ class _Scan:
 
     def provider_tokens(self) -> None:
         data = self.ctx.source.data
-        if not may_hold_provider_token(data) or self.ctx.tree is None:
+        if not may_hold_provider_token(self.mentions) or self.ctx.tree is None:
             return
         root = self.ctx.tree.root_node
         for found in find_provider_tokens_in_bytes(data):
@@ -236,9 +239,7 @@ class _Scan:
     # -- 1. literal keys checked against a request's key ----------------------------
 
     def request_keys(self) -> None:
-        if not any(w in self.lowered for w in REQUEST_WORDS):
-            return
-        if not any(w in self.lowered for w in KEY_WORDS):
+        if not self.mentions.any(REQUEST_WORDS) or not self.mentions.any(KEY_WORDS):
             return
         scopes: dict[int, Node] = {}
         for node in self._key_reads():
@@ -855,7 +856,7 @@ class _Scan:
     # -- 2. literals in credential-named places ----------------------------------------
 
     def credential_names(self) -> None:
-        if not any(word in self.lowered for word in self.hint_words):
+        if not self.mentions.any(self.hint_words):
             return
         found: list[tuple[str, Node, Value]] = []
         for name, node in self._named_sites():
@@ -998,7 +999,7 @@ def _check_env_file(
         return  # ignored by git: the place where secrets belong
     data = ctx.source.data
     taken: list[tuple[int, int]] = []
-    if may_hold_provider_token(data):
+    if may_hold_provider_token(ctx.mentions):
         for found in find_provider_tokens_in_bytes(data):
             taken.append((found.start, found.end))
             yield Report(
