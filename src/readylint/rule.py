@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from readylint import needles as needle_index
 from readylint.findings import Level
-from readylint.semantics import Semantics, node_text
+from readylint.semantics import CallIndex, Semantics, node_text
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Tree
@@ -89,6 +89,14 @@ class FileContext:
         found = self.shared.get("mentions")
         if found is None:
             found = self.shared["mentions"] = needle_index.Mentions(self.source.data)
+        return found
+
+    @property
+    def calls(self) -> CallIndex:
+        """The file's ``call`` captures by callee name, indexed once for every rule."""
+        found = self.shared.get("calls")
+        if found is None:
+            found = self.shared["calls"] = CallIndex(self.captures.get("call", []))
         return found
 
     @property

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -266,6 +266,32 @@ def function_parameters(function: Node) -> list[Node]:
 def parameter_name(param: Node) -> str:
     names = list(pattern_names(param))
     return names[0] if len(names) == 1 else ""
+
+
+class CallIndex:
+    """A file's calls by the last name of their callee (``log`` for ``console.log(…)``,
+    ``""`` when there is none), so a rule that wants a few methods visits those calls
+    and not every call in the file. Lists keep document order."""
+
+    def __init__(self, calls: list[Node]) -> None:
+        self._calls = calls
+        self._by_name: dict[str, list[int]] = {}
+        for position, call in enumerate(calls):
+            self._by_name.setdefault(member_name(call), []).append(position)
+
+    def named(self, *names: str) -> list[Node]:
+        """The calls of any of ``names``."""
+        if len(names) == 1:
+            return [self._calls[i] for i in self._by_name.get(names[0], ())]
+        return self._gather(name for name in names if name in self._by_name)
+
+    def matching(self, accept: Callable[[str], bool]) -> list[Node]:
+        """The calls whose name ``accept`` takes (asked once per distinct name)."""
+        return self._gather(name for name in self._by_name if accept(name))
+
+    def _gather(self, names: Iterator[str]) -> list[Node]:
+        positions = sorted(i for name in names for i in self._by_name[name])
+        return [self._calls[i] for i in positions]
 
 
 class Semantics:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from readylint.semantics import (
     FUNCTION_TYPES,
+    CallIndex,
     Semantics,
     ancestors,
     call_arguments,
@@ -124,6 +125,16 @@ class SqlSink:
 
 def name_words(name: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in _WORDS.findall(name))
+
+
+def is_sink_method(name: str) -> bool:
+    """Could a call of this method run SQL? (``sql_sink`` decides on the call.)"""
+    return (
+        name in QUERY_METHODS
+        or name in KNEX_RAW_METHODS
+        or name in BUILDER_METHODS
+        or bool(BUILDER_JOIN.match(name))
+    )
 
 
 def sql_sink(sem: Semantics, call: Node) -> SqlSink | None:
@@ -439,7 +450,7 @@ class SqlTaint:
     """Classifies the SQL text an expression holds, following same-file bindings,
     ``let`` reassignments (``sql += …``) and arrays filled by ``push``."""
 
-    def __init__(self, sem: Semantics, calls: list[Node], assignments: list[Node]) -> None:
+    def __init__(self, sem: Semantics, calls: CallIndex, assignments: list[Node]) -> None:
         self.sem = sem
         self._calls = calls
         self._assignments = assignments
@@ -454,11 +465,10 @@ class SqlTaint:
     def _push_index(self) -> dict[str, list[Node]]:
         if self._pushes is None:
             self._pushes = defaultdict(list)
-            for call in self._calls:
-                if member_name(call) in ("push", "unshift"):
-                    receiver = call_receiver(call)
-                    if receiver is not None and receiver.type == "identifier":
-                        self._pushes[node_text(receiver)].append(call)
+            for call in self._calls.named("push", "unshift"):
+                receiver = call_receiver(call)
+                if receiver is not None and receiver.type == "identifier":
+                    self._pushes[node_text(receiver)].append(call)
         return self._pushes
 
     def _write_index(self) -> dict[str, list[Node]]:
@@ -719,8 +729,8 @@ class SqlTaint:
     def _check_index(self) -> dict[str, list[Node]]:
         if self._checks is None:
             self._checks = defaultdict(list)
-            for call in self._calls:
-                if member_name(call) in ALLOWLIST_METHODS and call_receiver(call) is not None:
+            for call in self._calls.named(*ALLOWLIST_METHODS):
+                if call_receiver(call) is not None:
                     args = call_arguments(call)
                     if args:
                         self._checks[node_text(unwrap(args[0]))].append(call)

@@ -44,6 +44,7 @@ from readylint import needles
 from readylint.patterns import descendants
 from readylint.semantics import (
     FUNCTION_TYPES,
+    CallIndex,
     Semantics,
     call_arguments,
     call_function,
@@ -231,7 +232,7 @@ def analyse(ctx: FileContext) -> TypeOrmFile:
 def _build(ctx: FileContext) -> TypeOrmFile:
     assert ctx.tree is not None
     _PARENTS.clear()
-    return TypeOrmFile(ctx.semantics, ctx.captures, ctx.source.path)
+    return TypeOrmFile(ctx.semantics, ctx.captures, ctx.source.path, ctx.calls)
 
 
 def writes_in(ctx: FileContext) -> list[Write]:
@@ -446,7 +447,13 @@ def call_name_text(call: Node) -> str:
 class TypeOrmFile:
     """Writes and transaction scopes of one file."""
 
-    def __init__(self, sem: Semantics, captures: dict[str, list[Node]], path: str) -> None:
+    def __init__(
+        self,
+        sem: Semantics,
+        captures: dict[str, list[Node]],
+        path: str,
+        calls: CallIndex | None = None,
+    ) -> None:
         self.sem = sem
         self.path = path
         self.other_orm = _uses_other_orm(sem)
@@ -454,7 +461,7 @@ class TypeOrmFile:
         self.ar_classes = self._active_record_classes(captures.get("class", ()))
         self.repository_classes = self._repository_classes(captures.get("class", ()))
         self._handles: dict[int, Handle | None] = {}
-        calls = captures.get("call", [])
+        index = calls if calls is not None else CallIndex(captures.get("call", []))
         self.writes: list[Write] = []
         self.scopes: list[Scope] = []
         self.escaping: list[tuple[Write, Scope]] = []
@@ -463,11 +470,11 @@ class TypeOrmFile:
         self.runner_calls: list[tuple[Node, str, str]] = []
         if self.other_orm:
             return
-        for call in calls:
+        for call in index.named(*WRITE_METHODS, "execute", "query"):
             write = self._write_of(call)
             if write is not None:
                 self.writes.append(write)
-        self.scopes = self._scopes(calls, captures.get("decorator", []))
+        self.scopes = self._scopes(index.named(*SCOPE_METHODS), captures.get("decorator", []))
         self.scope_by_write = _innermost_scopes(self.writes, self.scopes)
         self.escaping = [
             (write, scope)

@@ -153,8 +153,7 @@ class _Extractor:
         self.facts: FileFacts = {
             k: [] for k in ("entities", "subscribers", "writes", "functions", "rmw")
         }
-        calls = ctx.captures.get("call", [])
-        self.calls = sorted(calls, key=lambda c: c.start_byte)
+        self.calls = ctx.captures.get("call", [])  # in document order
         self.call_starts = [c.start_byte for c in self.calls]
         self.subscriber_classes: list[Node] = []  # writes in them are hooks
         self.function_text: dict[int, str] = {}

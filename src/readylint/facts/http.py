@@ -77,6 +77,9 @@ CALL_METHODS = HTTP_METHODS | {
     "Router", "route", "use", "register", "on", "enableShutdownHooks", "setGlobalPrefix",
     "setTimeout", "useGlobalInterceptors", "setHeader", "header", "set", "writeHead",
 }  # fmt: skip
+# callee names that can make an application, besides imported names; "" is a callee
+# with no name, such as require('express')()
+APP_MAKERS = frozenset({"create", "createServer", "fastify", "default", ""})
 NODE_HTTP = frozenset({"http", "https", "node:http", "node:https"})
 SECURITY_HEADERS = frozenset({"content-security-policy", "x-content-type-options"})
 SAFE_GLOBALS = frozenset(
@@ -104,13 +107,17 @@ class _Extractor:
         self.app_vars: dict[str, str] = {}  # variable -> app id
 
     def run(self) -> FileFacts:
-        calls = self.ctx.captures.get("call", [])
         news = self.ctx.captures.get("new", [])
-        for node in [*calls, *news]:
+        imports = self.sem.imports
+        # only these callees can make an application (see _may_create_application)
+        makers = self.ctx.calls.matching(lambda name: name in imports or name in APP_MAKERS)
+        for node in [*makers, *news]:
             self._application(node)
         for node in news:
             self._koa_router(node)
-        for node in calls:
+        for node in self.ctx.calls.matching(
+            lambda name: name in CALL_METHODS or self._is_router_import(name)
+        ):
             self._call(node)
         for node in self.ctx.captures.get("class", []):
             self._nest_controller(node)
@@ -182,9 +189,7 @@ class _Extractor:
         if fn.type == "identifier":
             return node_text(fn) in self.sem.imports
         if fn.type == "member_expression":
-            return node_text(fn.child_by_field_name("property")) in (
-                "create", "createServer", "fastify", "default",
-            )  # fmt: skip
+            return node_text(fn.child_by_field_name("property")) in APP_MAKERS
         return fn.type == "call_expression"
 
     # -- calls: routes, mounts, settings ----------------------------------------------

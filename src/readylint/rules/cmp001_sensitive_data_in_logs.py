@@ -41,6 +41,7 @@ LOGGER_METHODS = frozenset(
 LOGGER_NAME = re.compile(
     r"^(?:_*(?:log|logger)|LOG|LOGGER|Logger|\w*Logger|\w*_logger|winston|consola|signale)$"
 )
+LOGGING_METHODS = CONSOLE_METHODS | LOGGER_METHODS
 # what a logger is made with: pino(), winston.createLogger(), log4js.getLogger(),
 # bunyan.createLogger(), logger.child(), new Logger(Service.name)
 LOGGER_FACTORY = re.compile(
@@ -156,7 +157,7 @@ class SensitiveDataInLogs(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         sem = ctx.semantics
-        for call in ctx.captures["call"]:
+        for call in ctx.calls.named(*LOGGING_METHODS):
             if not _is_logging_call(sem, call):
                 continue
             found = list(_sensitive_values(sem, call_arguments(call)))

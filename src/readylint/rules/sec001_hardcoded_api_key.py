@@ -262,7 +262,7 @@ class _Scan:
         for node in (*self.ctx.captures["member"], *self.ctx.captures["subscript"]):
             if self._request_field(node) is not None:
                 yield node
-        for call in self.ctx.captures["call"]:
+        for call in self.ctx.calls.named("header", "get"):
             if self._request_field(call) is not None:
                 yield call
         for declarator in self.ctx.captures["declarator"]:
@@ -743,9 +743,7 @@ class _Scan:
         table = Table()
         wanted = _holder_name(node) if node.type == "new_expression" else node_text(node)
         method = "set" if constructor == "Map" else "add"
-        for call in self.ctx.captures["call"]:
-            if not wanted or member_name(call) != method:
-                continue
+        for call in self.ctx.calls.named(method) if wanted else ():
             if node_text(call_receiver(call)) != wanted:
                 continue
             args = call_arguments(call)
@@ -925,9 +923,7 @@ class _Scan:
             if params is not None and hinted(params.text or b""):
                 for param in function_parameters(node):
                     yield from _parameter_defaults(param)
-        for node in self.ctx.captures["call"]:
-            if member_name(node) not in HEADER_SETTERS:
-                continue
+        for node in self.ctx.calls.named(*HEADER_SETTERS):
             args = call_arguments(node)
             if len(args) == 2 and (args[0].type != "string" or hinted(args[0].text or b"")):
                 header = sem.value(args[0])

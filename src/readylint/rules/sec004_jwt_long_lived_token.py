@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from readylint.findings import Level
 from readylint.jwt import (
+    JSONWEBTOKEN,
     config_duration,
     describe_seconds,
     duration_seconds,
@@ -91,11 +92,18 @@ class JwtLongLivedToken(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         sem = ctx.semantics
+        # jsonwebtoken's sign may be imported under any name; otherwise only these matter
+        if any(b.module == JSONWEBTOKEN for b in sem.imports.values()):
+            calls = ctx.captures["call"]
+        else:
+            calls = ctx.calls.named("sign", "signAsync", "register", "registerAsync")
+        if not calls:
+            return  # "sign" was in assign/design/signal: nothing to check
         access = config_duration(ctx.options.get("max-lifetime"), DEFAULT_MAX)
         refresh = config_duration(ctx.options.get("max-refresh-lifetime"), DEFAULT_MAX_REFRESH)
         limits = Limits(access, refresh, describe_seconds(access), describe_seconds(refresh))
-        calls = ctx.captures["call"]
-        facts = Facts(sem, limits, mutated_objects(ctx.captures["assignment"], calls))
+        assigns = ctx.calls.named("assign")  # Object.assign(options, …)
+        facts = Facts(sem, limits, mutated_objects(ctx.captures["assignment"], assigns))
         functions = ctx.captures.get("function", [])
         for call in calls:
             if jsonwebtoken_function(sem, call) == "sign":

@@ -91,7 +91,8 @@ class ErrorDetailsLeak(Rule):
         sem = ctx.semantics
         # resolving every callee is costly; only a file that imports errorhandler needs it
         uses_errorhandler = any(b.module == "errorhandler" for b in sem.imports.values())
-        for call in ctx.captures["call"]:
+        calls = ctx.captures["call"] if uses_errorhandler else ctx.calls.named(*SEND_METHODS)
+        for call in calls:
             reference = sem.callee(call) if uses_errorhandler else None
             if reference is not None and reference[0] == "errorhandler":
                 yield from self._check_errorhandler(sem, call)

@@ -9,7 +9,7 @@ from readylint.findings import Level
 from readylint.patterns import is_request_input
 from readylint.rule import FileContext, Report, Rule
 from readylint.semantics import Semantics, call_function, node_text, unwrap
-from readylint.sql import SqlSink, SqlTaint, looks_like_sql, sql_sink
+from readylint.sql import SqlSink, SqlTaint, is_sink_method, looks_like_sql, sql_sink
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -33,8 +33,8 @@ class SqlInjection(Rule):
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         sem = ctx.semantics
-        taint = SqlTaint(sem, ctx.captures["call"], ctx.captures["assignment"])
-        for call in ctx.captures["call"]:
+        taint = SqlTaint(sem, ctx.calls, ctx.captures["assignment"])
+        for call in ctx.calls.matching(is_sink_method):
             sink = sql_sink(sem, call)
             if sink is not None:
                 yield from self._check_sink(sem, taint, sink)
