@@ -22,6 +22,11 @@ import ahocorasick
 _vocabulary: set[str] = set()
 _automaton: Any = None  # an ahocorasick.Automaton over the vocabulary, built lazily
 _version = 0  # bumped when the vocabulary grows: a file scanned before scans again
+# bytes that continue a JavaScript identifier (ASCII letters, digits, _ and $; and any
+# non-ASCII byte, which may be part of a Unicode identifier)
+_IDENTIFIER_BYTE = bytes(
+    1 if chr(b).isascii() is False or chr(b).isalnum() or chr(b) in "_$" else 0 for b in range(256)
+)
 
 
 def declare(*words: bytes) -> tuple[bytes, ...]:
@@ -94,6 +99,23 @@ class Mentions:
 
     def any(self, words: Iterable[bytes]) -> bool:
         return any(word in self for word in words)
+
+    def name_ends(self, words: Iterable[bytes]) -> list[int]:
+        """Sorted offsets where a name ends in one of ``words`` (in any case): the byte
+        after it cannot continue an identifier. ``find`` loops run at memchr speed;
+        a case-insensitive regex alternation over the file is several times slower."""
+        lowered = self.lowered
+        size = len(lowered)
+        ends: set[int] = set()
+        for word in words:
+            word = word.lower()
+            start = lowered.find(word)
+            while start != -1:
+                end = start + len(word)
+                if end >= size or not _IDENTIFIER_BYTE[lowered[end]]:
+                    ends.add(end)
+                start = lowered.find(word, start + 1)
+        return sorted(ends)
 
     def exact(self, word: bytes) -> bool:
         """``word`` with its case as written (provider prefixes such as ``AKIA``)."""

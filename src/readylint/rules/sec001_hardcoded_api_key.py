@@ -24,6 +24,7 @@ from readylint.credentials import (
 from readylint.envfile import is_template_env, parse_env
 from readylint.findings import Level, mask_secret
 from readylint.patterns import descendants
+from readylint.queries import in_document_order
 from readylint.rule import FileContext, Option, Report, Rule
 from readylint.semantics import (
     FUNCTION_TYPES,
@@ -73,6 +74,17 @@ KEY_FIELD_LAST_WORDS = frozenset(
 )
 # a field name that may carry a credential ends so (a cheap pre-check on bytes)
 KEY_FIELD_TAIL = re.compile(rb"(?i)(?:key|token|secret|authorization|passw(?:or)?d|pwd)$")
+# the words KEY_FIELD_TAIL ends on, to find where such names end in the bytes
+KEY_FIELD_END_WORDS = (
+    b"key",
+    b"token",
+    b"secret",
+    b"authorization",
+    b"password",
+    b"passwd",
+    b"pwd",
+)
+PROPERTY_TYPES = frozenset({"property_identifier", "private_property_identifier"})
 KEY_FIELD_QUALIFIERS = frozenset({"x", "api", "auth", "access", "secret", "partner", "client"})
 # ``pageToken``, ``x-csrf-token``, ``x-idempotency-key``: fields that carry no credential
 KEY_FIELD_NOT_CREDENTIAL = frozenset(
@@ -139,7 +151,7 @@ class HardcodedApiKey(Rule):
     skips_tests = False
     file_kinds = frozenset({"js", "env"})
     captures = (
-        "pair", "declarator", "field", "assignment", "call", "member", "subscript",
+        "pair", "declarator", "field", "assignment", "call", "subscript",
         "decorator", "function",
     )  # fmt: skip
     # No needles: credential words (key, pass, token, …) are in nearly every file, and
@@ -259,7 +271,7 @@ class _Scan:
             pending.extend(more)
 
     def _key_reads(self) -> Iterator[Node]:
-        for node in (*self.ctx.captures["member"], *self.ctx.captures["subscript"]):
+        for node in (*self._key_named_members(), *self.ctx.captures["subscript"]):
             if self._request_field(node) is not None:
                 yield node
         for call in self.ctx.calls.named("header", "get"):
@@ -278,6 +290,25 @@ class _Scan:
                 yield decorator
         if b"Strategy" in self.ctx.source.data:
             yield from self._strategy_verify_params()
+
+    def _key_named_members(self) -> list[Node]:
+        """The members whose property ends in a key word (``req.headers.apiKey``), in
+        document order. Found from where such names end in the bytes: a file has far
+        fewer of them than members, and ``_request_field`` rejects every other member."""
+        assert self.ctx.tree is not None
+        root = self.ctx.tree.root_node
+        found: list[Node] = []
+        for end in self.mentions.name_ends(KEY_FIELD_END_WORDS):
+            leaf = root.descendant_for_byte_range(end - 1, end)
+            if leaf is None or leaf.end_byte != end or leaf.type not in PROPERTY_TYPES:
+                continue
+            member = parent_of(leaf)
+            if member is None or member.type != "member_expression":
+                continue
+            prop = member.child_by_field_name("property")
+            if prop is not None and prop.id == leaf.id:
+                found.append(member)
+        return in_document_order(found)
 
     def _strategy_verify_params(self) -> Iterator[Node]:
         """Passport verify callbacks get the request's credentials as parameters:
