@@ -397,6 +397,18 @@ PROVIDERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 JWT_LABEL = "a signed JWT"
 PEM_LABEL = "a PEM private key"
+# the literal each provider's token starts with, as written in PROVIDERS
+ANCHORS: dict[str, tuple[bytes, ...]] = {
+    "an AWS access key id": (b"AKIA", b"ASIA"),
+    "a GitHub token": (b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_"),
+    "a Slack token": (b"xox",),
+    "a Stripe live secret key": (b"sk_live_", b"rk_live_"),
+    "a Google API key": (b"AIza",),
+    "a SendGrid API key": (b"SG.",),
+    "an npm token": (b"npm_",),
+    PEM_LABEL: (b"-----BEGIN ",),
+    JWT_LABEL: (b"eyJ",),
+}
 # case as written: provider prefixes are case-sensitive (``AKIA``, ``eyJ``)
 PROVIDER_NEEDLES = (
     b"AKIA", b"ASIA", b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_", b"xox",
@@ -422,12 +434,31 @@ def find_provider_tokens(text: str) -> Iterator[ProviderToken]:
 
 
 def find_provider_tokens_in_bytes(data: bytes) -> Iterator[ProviderToken]:
-    """``find_provider_tokens`` over raw bytes: offsets are byte offsets, as in the tree."""
+    """``find_provider_tokens`` over raw bytes: offsets are byte offsets, as in the tree.
+
+    Each pattern is tried only where its anchor occurs (the same matches ``finditer``
+    finds, without one): a pattern that opens with a look-behind makes ``finditer``
+    try every byte of the file, 20 ms for one AKIA in a 800 KB bundle."""
     for label, pattern in _BYTE_PROVIDERS:
-        for match in pattern.finditer(data):
+        starts = sorted({at for anchor in ANCHORS[label] for at in _occurrences(data, anchor)})
+        covered = 0  # like finditer: matches do not overlap
+        for start in starts:
+            if start < covered:
+                continue
+            match = pattern.match(data, start)
+            if match is None:
+                continue
+            covered = match.end()
             token = match.group(0).decode("utf-8", "replace")
             if not _is_fake(label, token):
                 yield ProviderToken(label, match.start(), match.end(), token)
+
+
+def _occurrences(data: bytes, literal: bytes) -> Iterator[int]:
+    at = data.find(literal)
+    while at != -1:
+        yield at
+        at = data.find(literal, at + 1)
 
 
 def _is_fake(label: str, token: str) -> bool:
