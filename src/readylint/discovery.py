@@ -91,10 +91,20 @@ def is_lintable_name(name: str) -> bool:
 
 
 def _relative(path: Path, base: Path) -> str:
-    try:
-        return path.relative_to(base).as_posix()
-    except ValueError:
-        return Path(os.path.relpath(path, base)).as_posix()
+    return _relative_str(str(path), str(base))
+
+
+def _relative_str(path: str, base: str) -> str:
+    """``path`` relative to ``base`` (both absolute), '/'-separated. Plain string work:
+    the walk does this for every file, and pathlib costs microseconds a call."""
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if path.startswith(prefix):
+        rel = path[len(prefix) :]
+    elif path == base:
+        rel = "."
+    else:
+        rel = os.path.relpath(path, base)
+    return rel if os.sep == "/" else rel.replace(os.sep, "/")
 
 
 class _IgnoreStack:
@@ -102,30 +112,31 @@ class _IgnoreStack:
 
     def __init__(self, exclude: pathspec.GitIgnoreSpec | None, exclude_base: Path) -> None:
         self.exclude = exclude
-        self.exclude_base = exclude_base
+        self.exclude_base = str(exclude_base)
 
     @staticmethod
-    def load(directory: Path) -> pathspec.GitIgnoreSpec | None:
-        gitignore = directory / ".gitignore"
+    def load(directory: Path | str) -> pathspec.GitIgnoreSpec | None:
+        gitignore = os.path.join(directory, ".gitignore")
         try:
-            lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+            with open(gitignore, encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
         except OSError:
             return None
         return pathspec.GitIgnoreSpec.from_lines(lines)
 
     def ignored(
-        self, path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]
+        self, path: str, is_dir: bool, specs: list[tuple[str, pathspec.GitIgnoreSpec]]
     ) -> bool:
         for base, spec in specs:
-            rel = _relative(path, base) + ("/" if is_dir else "")
+            rel = _relative_str(path, base) + ("/" if is_dir else "")
             if spec.match_file(rel):
                 return True
         return self.excluded(path, is_dir)
 
-    def excluded(self, path: Path, is_dir: bool) -> bool:
+    def excluded(self, path: Path | str, is_dir: bool) -> bool:
         if self.exclude is None:
             return False
-        rel = _relative(path, self.exclude_base)
+        rel = _relative_str(str(path), self.exclude_base)
         if rel.startswith(".."):
             return False
         return self.exclude.match_file(rel + ("/" if is_dir else ""))
@@ -172,17 +183,17 @@ def _committed_explicit(absolute: Path, top: Path | None, tracked_env: set[str])
     if absolute.resolve().as_posix() in tracked_env:
         return True
     specs = _specs_above(absolute.parent, top)
-    return not any(spec.match_file(_relative(absolute, base)) for base, spec in specs)
+    return not any(spec.match_file(_relative_str(str(absolute), base)) for base, spec in specs)
 
 
-def _specs_above(directory: Path, top: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
+def _specs_above(directory: Path, top: Path) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
     specs = []
     current = directory.resolve()
     chain = [current, *current.parents]
     for folder in chain:
         spec = _IgnoreStack.load(folder)
         if spec is not None:
-            specs.append((folder, spec))
+            specs.append((str(folder), spec))
         if folder == top:
             break
     return specs
@@ -196,7 +207,9 @@ def _walk(
     tracked_env: set[str],
 ) -> Iterator[Candidate]:
     initial_specs = _specs_above(start.parent, top) if top is not None and start != top else []
-    stack: list[tuple[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]]] = [(start, initial_specs)]
+    root_str, start_str = str(root), str(start)
+    Specs = list[tuple[str, pathspec.GitIgnoreSpec]]
+    stack: list[tuple[str, Specs]] = [(start_str, initial_specs)]
     while stack:
         directory, specs = stack.pop()
         own = _IgnoreStack.load(directory)
@@ -208,7 +221,7 @@ def _walk(
             continue
         subdirs = []
         for entry in entries:
-            path = Path(entry.path)
+            path = entry.path
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
@@ -221,9 +234,9 @@ def _walk(
             if not is_lintable_name(entry.name):
                 continue
             is_env = entry.name.startswith(".env")
-            tracked = path.resolve().as_posix() in tracked_env if is_env else False
+            tracked = Path(path).resolve().as_posix() in tracked_env if is_env else False
             if ignores.ignored(path, False, specs) and not tracked:
                 continue
-            rel = _relative(path, root)
-            yield Candidate(path, rel, _relative(path, start), True)
+            rel = _relative_str(path, root_str)
+            yield Candidate(Path(path), rel, _relative_str(path, start_str), True)
         stack.extend(reversed(subdirs))
