@@ -57,6 +57,8 @@ class Settings:
     report_unused_disables: bool = False
     fact_extractors: tuple[str, ...] = ()  # what the enabled project rules read
     profile: dict[str, float] | None = None  # seconds per rule, when profiling
+    # applicable rules by (file kind, is test), when no per-file ignore can differ by path
+    applicable_memo: dict[tuple[str | None, bool], list[Rule]] = field(default_factory=dict)
 
     def levels_for(self, rule: Rule) -> Level | None:
         return self.config.levels.get(rule.code)
@@ -181,6 +183,19 @@ def applicable_rules(candidate: Candidate, settings: Settings) -> list[Rule]:
     """The enabled file rules that apply to this file (kind, tests, per-file ignores)."""
     kind = file_kind(language_for(candidate.path))
     is_test = is_test_path(candidate.lint_relative)
+    if not settings.per_file_ignores:
+        found = settings.applicable_memo.get((kind, is_test))
+        if found is None:
+            found = settings.applicable_memo[(kind, is_test)] = _applicable(
+                candidate, settings, kind, is_test
+            )
+        return found
+    return _applicable(candidate, settings, kind, is_test)
+
+
+def _applicable(
+    candidate: Candidate, settings: Settings, kind: str | None, is_test: bool
+) -> list[Rule]:
     return [
         rule
         for rule in settings.rules
