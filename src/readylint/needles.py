@@ -42,6 +42,11 @@ def declare(*words: bytes) -> tuple[bytes, ...]:
     return lowered
 
 
+def keys(words: Iterable[bytes]) -> frozenset[str]:
+    """Declare ``words`` and return them in the form ``Mentions.any_key`` takes."""
+    return frozenset(word.decode("latin-1") for word in declare(*words))
+
+
 def _current_automaton() -> Any:
     global _automaton
     if _automaton is None and _vocabulary:
@@ -99,6 +104,14 @@ class Mentions:
 
     def any(self, words: Iterable[bytes]) -> bool:
         return any(word in self for word in words)
+
+    def any_key(self, keys: frozenset[str]) -> bool:
+        """``any`` for words already declared, given as ``keys(words)``: one set
+        operation instead of a lookup per word (asked for every rule in every file)."""
+        found = self._found
+        if found is None or self._found_version != _version:
+            found = self._scan()
+        return not found.isdisjoint(keys)
 
     def name_ends(self, words: Iterable[bytes]) -> list[int]:
         """Sorted offsets where a name ends in one of ``words`` (in any case): the byte

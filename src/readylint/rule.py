@@ -165,9 +165,11 @@ class Rule:
     def check_project(self, ctx: ProjectContext) -> Iterable[ProjectReport]:
         raise NotImplementedError
 
+    _needle_keys: ClassVar[frozenset[str]] = frozenset()
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        needle_index.declare(*cls.needles)
+        cls._needle_keys = needle_index.keys(cls.needles)
 
     @classmethod
     def option_defaults(cls) -> dict[str, Any]:
@@ -183,4 +185,4 @@ class Rule:
     def wants(cls, mentions: needle_index.Mentions) -> bool:
         """Could this file hold work for the rule? True when it mentions one of the
         needles, in any case (or the rule has none)."""
-        return not cls.needles or mentions.any(cls.needles)
+        return not cls._needle_keys or mentions.any_key(cls._needle_keys)

@@ -9,12 +9,14 @@ order, so output does not depend on ``--jobs``.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
 import multiprocessing
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +133,20 @@ def _chunks(items: list[Candidate], jobs: int) -> Iterator[list[Candidate]]:
         yield items[start : start + size]
 
 
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while linting. Every file makes
+    tens of thousands of short-lived node objects, and the default threshold (700
+    allocations) starts a collection every few hundred of them: about 4% of the
+    run. Cycles are still collected, only in bigger batches."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(50_000, threshold[1], threshold[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
 def lint_all(
     candidates: list[Candidate],
     settings: Settings,
@@ -138,6 +154,16 @@ def lint_all(
     cache: ResultCache | None = None,
 ) -> list[FileResult]:
     """File results for ``candidates``, in the same order."""
+    with fewer_collections():
+        return _lint_all(candidates, settings, jobs, cache)
+
+
+def _lint_all(
+    candidates: list[Candidate],
+    settings: Settings,
+    jobs: int | None,
+    cache: ResultCache | None,
+) -> list[FileResult]:
     global _WORKER_SETTINGS
     results: list[FileResult | None] = [None] * len(candidates)
     keys: list[str] = [""] * len(candidates)

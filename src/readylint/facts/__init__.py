@@ -12,7 +12,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from readylint import needles as needle_index
 
 if TYPE_CHECKING:
     from readylint.findings import Span
@@ -57,12 +60,17 @@ def extractor_captures(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(captures))
 
 
+@cache
+def _needle_keys(needles: tuple[bytes, ...]) -> frozenset[str]:
+    return needle_index.keys(needles)
+
+
 def extract(names: Iterable[str], ctx: FileContext, placer: Placer) -> FileFacts:
     """Facts of one file, from the extractors whose needles the file mentions."""
     merged: FileFacts = {}
     for name in sorted(set(names)):
         module = importlib.import_module(EXTRACTORS[name])
-        if not ctx.mentions.any(module.NEEDLES):
+        if not ctx.mentions.any_key(_needle_keys(module.NEEDLES)):
             continue
         for kind, items in module.extract(ctx, placer).items():
             merged.setdefault(kind, []).extend(items)
