@@ -41,6 +41,8 @@ from readylint.values import Bool, Obj, Str
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from readylint.rule import FileContext
+
 # what a rule must list in ``captures`` for ``entities_in`` to see everything
 ENTITY_CAPTURES = ("class", "new")
 
@@ -185,8 +187,21 @@ class EntityClass:
         return next((p for p in self.properties if p.name == name), None)
 
 
-def entities_in(captures: dict[str, list[Node]], sem: Semantics) -> list[EntityClass]:
-    """Entity classes and base classes with ORM columns, in document order."""
+def file_entities(ctx: FileContext) -> list[EntityClass]:
+    """The file's entities, built once per file for every rule and fact extractor."""
+    found = ctx.shared_analysis(
+        "entities",
+        lambda: entities_in(ctx.captures, ctx.semantics, b"EntitySchema" in ctx.mentions),
+    )
+    return found  # type: ignore[no-any-return]
+
+
+def entities_in(
+    captures: dict[str, list[Node]], sem: Semantics, schemas: bool = True
+) -> list[EntityClass]:
+    """Entity classes and base classes with ORM columns, in document order;
+    ``schemas``: look for ``new EntitySchema(…)`` too (False when the file never
+    names it: each ``new`` would be resolved for nothing)."""
     found: list[EntityClass] = []
     classes = captures.get("class", ())
     local = {node_text(n.child_by_field_name("name")) for n in classes} - {""}
@@ -194,7 +209,7 @@ def entities_in(captures: dict[str, list[Node]], sem: Semantics) -> list[EntityC
         entity = _class_entity(node, sem, local)
         if entity is not None:
             found.append(entity)
-    for node in captures.get("new", ()):
+    for node in captures.get("new", ()) if schemas else ():
         entity = _schema_entity(node, sem)
         if entity is not None:
             found.append(entity)

@@ -43,7 +43,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from readylint import needles, typeorm
-from readylint.entities import ENTITY_CAPTURES, EntityClass, entities_in
+from readylint.entities import ENTITY_CAPTURES, file_entities
 from readylint.facts import Fact, FileFacts, Placer, ProjectFacts
 from readylint.patterns import descendants
 from readylint.semantics import (
@@ -137,12 +137,6 @@ def extract(ctx: FileContext, place: Placer) -> FileFacts:
     return _Extractor(ctx, place).run()
 
 
-def _entities(ctx: FileContext) -> list[EntityClass]:
-    """The file's entity classes, built once per file for every rule and extractor."""
-    found = ctx.shared_analysis("entities", lambda: entities_in(ctx.captures, ctx.semantics))
-    return found  # type: ignore[no-any-return]
-
-
 class _Extractor:
     def __init__(self, ctx: FileContext, place: Placer) -> None:
         self.ctx = ctx
@@ -170,7 +164,7 @@ class _Extractor:
     # -- entities ---------------------------------------------------------------
 
     def _entity_facts(self) -> None:
-        for entity in _entities(self.ctx):
+        for entity in file_entities(self.ctx):
             if not entity.name or entity.orm.startswith("@mikro-orm"):
                 continue
             delete_date = next((p.name for p in entity.properties if p.is_delete_date), None)

@@ -9,7 +9,7 @@ from readylint.entities import (
     ENTITY_CAPTURES,
     EntityClass,
     EntityProperty,
-    entities_in,
+    file_entities,
     matches_patterns,
 )
 from readylint.findings import Level
@@ -61,7 +61,7 @@ class MissingChangeTimestamps(Rule):
     )
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
-        entities = entities_in(ctx.captures, ctx.semantics)
+        entities = file_entities(ctx)
         # classes a same-file entity may extend or embed (the first of a name wins)
         by_name: dict[str, EntityClass] = {}
         for entity in entities:
