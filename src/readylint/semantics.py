@@ -82,9 +82,10 @@ class ImportBinding:
 
 
 def node_text(node: Node | None) -> str:
-    if node is None or node.text is None:
+    if node is None:
         return ""
-    return node.text.decode("utf-8", errors="replace")
+    text = node.text  # a new bytes object on every access: read it once
+    return "" if text is None else text.decode("utf-8", "replace")
 
 
 def unwrap(node: Node | None) -> Node | None:

@@ -80,6 +80,7 @@ CALL_METHODS = HTTP_METHODS | {
 # callee names that can make an application, besides imported names; "" is a callee
 # with no name, such as require('express')()
 APP_MAKERS = frozenset({"create", "createServer", "fastify", "default", ""})
+ROUTER_MODULES = frozenset({"koa-router", "@koa/router", "express"})
 NODE_HTTP = frozenset({"http", "https", "node:http", "node:https"})
 SECURITY_HEADERS = frozenset({"content-security-policy", "x-content-type-options"})
 SAFE_GLOBALS = frozenset(
@@ -113,8 +114,10 @@ class _Extractor:
         makers = self.ctx.calls.matching(lambda name: name in imports or name in APP_MAKERS)
         for node in [*makers, *news]:
             self._application(node)
-        for node in news:
-            self._koa_router(node)
+        # a router made with `new` comes from one of these modules, imported in this file
+        if any(b.module in ROUTER_MODULES for b in imports.values()):
+            for node in news:
+                self._koa_router(node)
         for node in self.ctx.calls.matching(
             lambda name: name in CALL_METHODS or self._is_router_import(name)
         ):
@@ -369,7 +372,7 @@ class _Extractor:
 
     def _koa_router(self, node: Node) -> None:
         ref = self.sem.callee(node)
-        if ref is None or ref[0] not in ("koa-router", "@koa/router", "express"):
+        if ref is None or ref[0] not in ROUTER_MODULES:
             return
         var = _assigned_name(node)
         if not var:
