@@ -299,7 +299,8 @@ class Semantics:
     """Bindings and values of one file, indexed from the engine's captures."""
 
     def __init__(self, root: Node, captures: dict[str, list[Node]]) -> None:
-        reset_parent_cache()  # a new tree: ids of the last one mean nothing here
+        # the per-node memos were reset when the captures were made (queries.run); they
+        # already hold what the call index and other analyses of this tree computed
         self.root = root
         self.imports: dict[str, ImportBinding] = {}
         self.declarators: dict[str, list[Node]] = defaultdict(list)

@@ -52,6 +52,7 @@ from readylint.semantics import (
     function_parameters,
     member_name,
     node_text,
+    parent_of,
     pattern_names,
     string_value,
     unwrap,
@@ -144,7 +145,6 @@ MAX_RESOLVE_DEPTH = 12
 # walking down from the root, so ancestry costs O(depth) per step: parents are
 # memoised, and a node nested deeper than this is left alone (unknown).
 MAX_ANCESTRY = 400
-MAX_MEMO = 200_000
 MAX_CHAIN = 60
 LABEL_WIDTH = 48
 
@@ -231,7 +231,6 @@ def analyse(ctx: FileContext) -> TypeOrmFile:
 
 def _build(ctx: FileContext) -> TypeOrmFile:
     assert ctx.tree is not None
-    _PARENTS.clear()
     return TypeOrmFile(ctx.semantics, ctx.captures, ctx.source.path, ctx.calls)
 
 
@@ -272,21 +271,6 @@ def is_own_write(write: Write, scope: Scope) -> bool:
         # @Transaction(): the method's @TransactionManager()/@TransactionRepository() parameters
         return scope.manager is None or handle.param_of == scope.node
     return handle.root_kind == MANAGER and handle.param_of == scope.node
-
-
-def parent_of(node: Node) -> Node | None:
-    """``node.parent``, memoised (tree-sitter computes it from the root each time)."""
-    cached = _PARENTS.get(node.id)
-    if cached is not None and cached[0] == node:
-        return cached[1]
-    if len(_PARENTS) > MAX_MEMO:
-        _PARENTS.clear()
-    parent = node.parent
-    _PARENTS[node.id] = (node, parent)
-    return parent
-
-
-_PARENTS: dict[int, tuple[Node, Node | None]] = {}
 
 
 def ancestors(node: Node, limit: int = MAX_ANCESTRY) -> Iterator[Node]:

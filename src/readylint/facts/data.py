@@ -54,6 +54,7 @@ from readylint.semantics import (
     function_parameters,
     member_name,
     node_text,
+    parent_of,
     pattern_names,
     string_value,
     unwrap,
@@ -453,8 +454,8 @@ class _Extractor:
         role = typeorm.callback_role(function)
         if role is None:
             return None
-        arguments = typeorm.parent_of(function)
-        call = typeorm.parent_of(arguments) if arguments is not None else None
+        arguments = parent_of(function)
+        call = parent_of(arguments) if arguments is not None else None
         if call is None or call.type != "call_expression":
             return None
         if role == "once" and member_name(call) == "then":
@@ -544,8 +545,8 @@ class _Extractor:
             return True
         if any(LOCK_TEXT.search(node_text(d)) for d in _function_decorators(function)):
             return True
-        arguments = typeorm.parent_of(function)
-        call = typeorm.parent_of(arguments) if arguments is not None else None
+        arguments = parent_of(function)
+        call = parent_of(arguments) if arguments is not None else None
         return (
             call is not None
             and call.type == "call_expression"
@@ -776,7 +777,7 @@ def _base_name(extends: str | None) -> str | None:
 
 def _class_decorators(node: Node) -> list[Node]:
     found = [c for c in node.named_children if c.type == "decorator"]
-    parent = typeorm.parent_of(node)
+    parent = parent_of(node)
     if parent is not None and parent.type == "export_statement":
         found.extend(c for c in parent.named_children if c.type == "decorator")
     return found
@@ -832,8 +833,8 @@ def _function_label(function: Node | None) -> str:
     label = typeorm.function_name(function)[1]
     if label != "this function":
         return label
-    arguments = typeorm.parent_of(function)
-    call = typeorm.parent_of(arguments) if arguments is not None else None
+    arguments = parent_of(function)
+    call = parent_of(arguments) if arguments is not None else None
     if call is not None and call.type == "call_expression":
         return f"the {_callee_path(call_function(call))}() handler"
     return "an anonymous function"

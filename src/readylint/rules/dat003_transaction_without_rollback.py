@@ -16,6 +16,7 @@ from readylint.semantics import (
     call_receiver,
     member_name,
     node_text,
+    parent_of,
     unwrap,
 )
 
@@ -149,8 +150,8 @@ def _in_handler(call: Node, function: Node, kind: str) -> bool:
 
 
 def _is_handler_callback(function: Node, names: frozenset[str], kind: str) -> bool:
-    arguments = typeorm.parent_of(function)
-    call = typeorm.parent_of(arguments) if arguments is not None else None
+    arguments = parent_of(function)
+    call = parent_of(arguments) if arguments is not None else None
     if arguments is None or arguments.type != "arguments" or call is None:
         return False
     method = member_name(call)
