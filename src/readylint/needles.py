@@ -59,16 +59,17 @@ def _current_automaton() -> Any:
 
 
 class Mentions:
-    """The declared words one file mentions (case-insensitively), found lazily."""
+    """The declared words one file mentions (case-insensitively), found lazily, with
+    where they occur."""
 
-    __slots__ = ("_asked", "_found", "_found_version", "_lowered", "data")
+    __slots__ = ("_asked", "_ends", "_found_version", "_lowered", "data")
 
     def __init__(self, data: bytes, lowered: bytes | None = None) -> None:
         self.data = data
         self._lowered = lowered
-        self._found: set[str] | None = None
+        self._ends: dict[str, list[int]] | None = None  # word -> offsets just past it
         self._found_version = -1
-        self._asked: dict[bytes, bool] = {}  # undeclared words, answered with ``in``
+        self._asked: dict[bytes, list[int]] = {}  # undeclared words, found with ``find``
 
     @property
     def lowered(self) -> bytes:
@@ -76,31 +77,43 @@ class Mentions:
             self._lowered = self.data.lower()
         return self._lowered
 
-    def _scan(self) -> set[str]:
+    def _scan(self) -> dict[str, list[int]]:
         automaton = _current_automaton()
-        found: set[str] = set()
+        ends: dict[str, list[int]] = {}
         if automaton is not None:
             # latin-1 maps bytes to code points one to one: offsets and ASCII words
             # survive, and decoding is a plain copy
             text = self.lowered.decode("latin-1")
-            found.update(word for _end, word in automaton.iter(text))
-        self._found = found
+            for last, word in automaton.iter(text):
+                found = ends.get(word)
+                if found is None:
+                    ends[word] = [last + 1]
+                else:
+                    found.append(last + 1)
+        self._ends = ends
         self._found_version = _version
-        return found
+        return ends
 
-    def __contains__(self, word: bytes) -> bool:
-        """Does the file mention ``word``, in any case?"""
+    def _found(self) -> dict[str, list[int]]:
+        ends = self._ends
+        if ends is None or self._found_version != _version:
+            ends = self._scan()
+        return ends
+
+    def ends_of(self, word: bytes) -> list[int]:
+        """Offsets just past each occurrence of ``word`` (in any case), ascending."""
         lowered = word.lower()
         key = lowered.decode("latin-1")
         if key in _vocabulary:
-            found = self._found
-            if found is None or self._found_version != _version:
-                found = self._scan()
-            return key in found
+            return self._found().get(key, [])
         known = self._asked.get(lowered)
         if known is None:
-            known = self._asked[lowered] = lowered in self.lowered
+            known = self._asked[lowered] = _find_ends(self.lowered, lowered)
         return known
+
+    def __contains__(self, word: bytes) -> bool:
+        """Does the file mention ``word``, in any case?"""
+        return bool(self.ends_of(word))
 
     def any(self, words: Iterable[bytes]) -> bool:
         return any(word in self for word in words)
@@ -108,28 +121,34 @@ class Mentions:
     def any_key(self, keys: frozenset[str]) -> bool:
         """``any`` for words already declared, given as ``keys(words)``: one set
         operation instead of a lookup per word (asked for every rule in every file)."""
-        found = self._found
-        if found is None or self._found_version != _version:
-            found = self._scan()
-        return not found.isdisjoint(keys)
+        return not self._found().keys().isdisjoint(keys)
+
+    def starts(self, words: Iterable[bytes]) -> list[int]:
+        """Sorted offsets where any of ``words`` starts (in any case)."""
+        return sorted(end - len(word) for word in words for end in self.ends_of(word))
 
     def name_ends(self, words: Iterable[bytes]) -> list[int]:
         """Sorted offsets where a name ends in one of ``words`` (in any case): the byte
-        after it cannot continue an identifier. ``find`` loops run at memchr speed;
-        a case-insensitive regex alternation over the file is several times slower."""
+        after it cannot continue an identifier."""
         lowered = self.lowered
         size = len(lowered)
-        ends: set[int] = set()
-        for word in words:
-            word = word.lower()
-            start = lowered.find(word)
-            while start != -1:
-                end = start + len(word)
-                if end >= size or not _IDENTIFIER_BYTE[lowered[end]]:
-                    ends.add(end)
-                start = lowered.find(word, start + 1)
+        ends = {
+            end
+            for word in words
+            for end in self.ends_of(word)
+            if end >= size or not _IDENTIFIER_BYTE[lowered[end]]
+        }
         return sorted(ends)
 
     def exact(self, word: bytes) -> bool:
         """``word`` with its case as written (provider prefixes such as ``AKIA``)."""
         return word in self and word in self.data
+
+
+def _find_ends(lowered: bytes, word: bytes) -> list[int]:
+    ends = []
+    at = lowered.find(word)
+    while at != -1:
+        ends.append(at + len(word))
+        at = lowered.find(word, at + 1)
+    return ends

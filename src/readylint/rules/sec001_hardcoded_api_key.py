@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -75,14 +76,8 @@ KEY_FIELD_LAST_WORDS = frozenset(
 # a field name that may carry a credential ends so (a cheap pre-check on bytes)
 KEY_FIELD_TAIL = re.compile(rb"(?i)(?:key|token|secret|authorization|passw(?:or)?d|pwd)$")
 # the words KEY_FIELD_TAIL ends on, to find where such names end in the bytes
-KEY_FIELD_END_WORDS = (
-    b"key",
-    b"token",
-    b"secret",
-    b"authorization",
-    b"password",
-    b"passwd",
-    b"pwd",
+KEY_FIELD_END_WORDS = needles.declare(
+    b"key", b"token", b"secret", b"authorization", b"password", b"passwd", b"pwd"
 )
 PROPERTY_TYPES = frozenset({"property_identifier", "private_property_identifier"})
 KEY_FIELD_QUALIFIERS = frozenset({"x", "api", "auth", "access", "secret", "partner", "client"})
@@ -906,12 +901,29 @@ class _Scan:
     def _is_authorization(name: str) -> bool:
         return name_words(name)[-1:] == ("authorization",)
 
+    def _hint_holder(self) -> Callable[[Node], bool]:
+        """A test: does a node's source hold a hint word (``key``, ``token``, …, in any
+        case)? Asked with a bisection over where the words occur in the file."""
+        starts = self.mentions.starts(self.hint_words)
+        count = len(starts)
+
+        def holds_hint(node: Node) -> bool:
+            index = bisect_left(starts, node.start_byte)
+            return index < count and starts[index] < node.end_byte
+
+        return holds_hint
+
     def _named_sites(self) -> Iterator[tuple[str, Node]]:
         """(name, value) of every declarator, key, field, assignment, parameter default
         and header setter whose name may name a credential (bytes checked first)."""
         sem = self.sem
         hinted = self.hint_bytes.search
+        # nearly every site holds no hint word at all: ruled out by its byte range alone
+        holds_hint = self._hint_holder()
+        data = self.ctx.source.data
         for node in self.ctx.captures["declarator"]:
+            if not holds_hint(node):
+                continue
             pattern = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
             if pattern is None or not hinted(pattern.text or b""):
@@ -925,6 +937,8 @@ class _Scan:
                         if right is not None:
                             yield node_text(prop.child_by_field_name("left")), right
         for node in self.ctx.captures["pair"]:
+            if data[node.start_byte : node.start_byte + 1] != b"[" and not holds_hint(node):
+                continue  # (a computed key may name a constant that holds a header name)
             key_node = node.child_by_field_name("key")
             value = node.child_by_field_name("value")
             if key_node is None or value is None:
@@ -935,12 +949,14 @@ class _Scan:
             if key is not None:
                 yield key, value
         for node in self.ctx.captures["field"]:
+            if not holds_hint(node):
+                continue
             field_name = node.child_by_field_name("name") or node.child_by_field_name("property")
             value = node.child_by_field_name("value")
             if field_name is not None and value is not None and hinted(field_name.text or b""):
                 yield node_text(field_name), value
         for node in self.ctx.captures["assignment"]:
-            if node.type != "assignment_expression":
+            if node.type != "assignment_expression" or not holds_hint(node):
                 continue
             left = node.child_by_field_name("left")
             if left is None or not hinted(left.text or b""):
@@ -950,6 +966,8 @@ class _Scan:
             if target and value is not None:
                 yield target, value
         for node in self.ctx.captures["function"]:
+            if not holds_hint(node):
+                continue
             params = node.child_by_field_name("parameters")
             if params is not None and hinted(params.text or b""):
                 for param in function_parameters(node):
