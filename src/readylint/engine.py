@@ -59,6 +59,14 @@ class Settings:
     profile: dict[str, float] | None = None  # seconds per rule, when profiling
     # applicable rules by (file kind, is test), when no per-file ignore can differ by path
     applicable_memo: dict[tuple[str | None, bool], list[Rule]] = field(default_factory=dict)
+    options_memo: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def options_of(self, code: str) -> dict[str, Any]:
+        """The rule's options (defaults merged with the config), computed once."""
+        found = self.options_memo.get(code)
+        if found is None:
+            found = self.options_memo[code] = self.config.options_for(code)
+        return found
 
     def levels_for(self, rule: Rule) -> Level | None:
         return self.config.levels.get(rule.code)
@@ -270,17 +278,19 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
             )
         _account(settings, "(facts)", clock)
     reports: list[tuple[Rule, Report]] = []
+    # one context for every rule, its options set per rule: each check is consumed
+    # whole before the next rule starts
+    ctx = FileContext(
+        source,
+        tree,
+        captures,
+        is_test,
+        candidate.committed,
+        include_tests=settings.config.include_tests,
+        shared=shared,
+    )
     for rule in active:
-        ctx = FileContext(
-            source,
-            tree,
-            captures,
-            is_test,
-            candidate.committed,
-            settings.config.options_for(rule.code),
-            include_tests=settings.config.include_tests,
-            shared=shared,
-        )
+        ctx.options = settings.options_of(rule.code)
         started = time.perf_counter()
         try:
             reports.extend((rule, report) for report in rule.check(ctx))
