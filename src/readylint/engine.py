@@ -228,7 +228,7 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     result.lines = source.line_count()
     result.linted = True
     mentions = Mentions(source.data)  # one pass finds every rule's and extractor's needles
-    active = [rule for rule in rules if rule.wants(mentions)]
+    active = [rule for rule in rules if rule.wants(mentions, settings.options_of(rule.code))]
     # applications made in tests (supertest setups, fixtures) are not the project's
     wants_facts = kind == "js" and (not is_test or settings.config.include_tests)
     extractors = settings.fact_extractors if wants_facts else ()

@@ -181,8 +181,8 @@ class Rule:
         files whose words show they cannot matter. Default: ``captures``."""
         return cls.captures
 
-    @classmethod
-    def wants(cls, mentions: needle_index.Mentions) -> bool:
-        """Could this file hold work for the rule? True when it mentions one of the
-        needles, in any case (or the rule has none)."""
-        return not cls._needle_keys or mentions.any_key(cls._needle_keys)
+    def wants(self, mentions: needle_index.Mentions, options: dict[str, Any]) -> bool:
+        """Could this file hold work for the rule (with these options)? True when it
+        mentions one of the needles, in any case (or the rule has none). A file no
+        rule wants is not parsed at all."""
+        return not self._needle_keys or mentions.any_key(self._needle_keys)

@@ -6,12 +6,13 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from readylint import needles
 from readylint.credentials import (
     JWT_LABEL,
     PEM_LABEL,
+    PROVIDER_NEEDLES,
     CredentialNames,
     find_provider_tokens_in_bytes,
     is_credential_env_key,
@@ -24,6 +25,7 @@ from readylint.credentials import (
 )
 from readylint.envfile import is_template_env, parse_env
 from readylint.findings import Level, mask_secret
+from readylint.needles import Mentions
 from readylint.patterns import descendants
 from readylint.queries import in_document_order
 from readylint.rule import FileContext, Option, Report, Rule
@@ -123,6 +125,10 @@ CREDENTIAL_WORDS = needles.declare(
     b"key", b"secret", b"token", b"pass", b"pwd", b"bearer", b"authorization"
 )
 JWT_CONTEXT_WORDS = frozenset({"jwt", "authorization", "auth", "bearer"})
+# what wants() asks: the words every check starts from (KEY_WORDS and the
+# key-field words are all credential words; provider prefixes in any case)
+_CREDENTIAL_KEYS = needles.keys(CREDENTIAL_WORDS)
+_PROVIDER_KEYS = needles.keys(PROVIDER_NEEDLES)
 
 
 @dataclass
@@ -160,6 +166,16 @@ class HardcodedApiKey(Rule):
             "more words that name a credential (e.g. 'pin', 'signingKey')",
         ),
     )
+
+    def wants(self, mentions: Mentions, options: dict[str, Any]) -> bool:
+        """Every check starts from a provider prefix, a credential word (or one the
+        options add) or, for basicAuth users, both ``users`` and ``asic``."""
+        if mentions.any_key(_PROVIDER_KEYS) or mentions.any_key(_CREDENTIAL_KEYS):
+            return True
+        extra = CredentialNames(options.get("extra-credential-names") or ()).extra_words
+        if mentions.any(word.encode() for word in extra):
+            return True
+        return b"users" in mentions and b"asic" in mentions
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         names = CredentialNames(ctx.options.get("extra-credential-names") or ())
