@@ -13,10 +13,12 @@ import os
 import random
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from readylint import engine
 from readylint.cli import main
 from readylint.config import Config
 from readylint.engine import Rule, run, select_rules
@@ -157,16 +159,16 @@ def test_unreadable_and_vanished_files(tmp_path: Path, monkeypatch: pytest.Monke
     locked.chmod(0)
     vanishing = project / "vanishing.js"
     vanishing.write_text(GOOD, encoding="utf-8")
-    original = Path.read_bytes
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "locked.js":  # root can read mode-000 files: deny it here
+    def read_only_open(path: str, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        name = os.path.basename(path)
+        if name == "locked.js":  # root can read mode-000 files: deny it here
             raise PermissionError(13, "Permission denied")
-        if self.name == "vanishing.js":  # deleted between discovery and read
-            self.unlink(missing_ok=True)
-        return original(self)
+        if name == "vanishing.js":  # deleted between discovery and read
+            Path(path).unlink(missing_ok=True)
+        return open(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(engine, "open", read_only_open, raising=False)
     code, data = check(project)
     assert code == 1 and good_finding_kept(data)
     assert any("Permission denied" in m for m in notes_for(data, "locked.js"))
@@ -241,3 +243,13 @@ def test_a_parse_that_runs_too_long_is_cancelled_with_a_notification(
     code, data = check(project)
     assert code == 1 and good_finding_kept(data)
     assert any("parsing took longer" in m for m in notes_for(data, "slow.js"))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need POSIX")
+def test_a_named_pipe_named_like_a_source_file_is_skipped_not_waited_on(tmp_path: Path) -> None:
+    """Reading a FIFO blocks until something writes to it: the run must not wait."""
+    project = make_project(tmp_path)
+    os.mkfifo(project / "pipe.js")
+    code, data = check(project)
+    assert code == 1 and good_finding_kept(data)
+    assert notes_for(data, "pipe.js") == ["skipped: not a regular file"]

@@ -10,6 +10,8 @@ and the settings, so it can run in worker processes and be cached.
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,7 +163,15 @@ def read_candidate(candidate: Candidate, settings: Settings) -> tuple[bytes | No
     """The file's bytes, or None with a notification saying why it was not read."""
     result = FileResult(candidate.path)
     try:
-        size = candidate.absolute.stat().st_size
+        path = os.fspath(candidate.absolute)
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):
+            # a named pipe or device named like a source file: reading could block forever
+            result.notifications.append(
+                Notification("skipped: not a regular file", candidate.path, level="note")
+            )
+            return None, result
+        size = status.st_size
         if size > settings.config.max_file_size:
             result.notifications.append(
                 Notification(
@@ -172,7 +182,8 @@ def read_candidate(candidate: Candidate, settings: Settings) -> tuple[bytes | No
                 )
             )
             return None, result
-        return candidate.absolute.read_bytes(), result
+        with open(path, "rb") as handle:
+            return handle.read(), result
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         result.notifications.append(Notification(f"cannot read file: {reason}", candidate.path))
