@@ -98,9 +98,10 @@ class ErrorDetailsLeak(Rule):
                 yield from self._check_errorhandler(sem, call)
             elif member_name(call) in SEND_METHODS and _is_response(call_receiver(call)):
                 yield from self._check_response(sem, call, call_arguments(call))
-        for new in ctx.captures["new"]:
+        # every Nest exception (and HttpException) is named ...Exception
+        for new in ctx.captures["new"] if b"exception" in ctx.mentions else ():
             yield from self._check_exception(sem, new)
-        for assignment in ctx.captures["assignment"]:
+        for assignment in ctx.captures["assignment"] if b"body" in ctx.mentions else ():
             left = unwrap(assignment.child_by_field_name("left"))
             if assignment.type == "assignment_expression" and KOA_BODY.match(node_text(left)):
                 right = assignment.child_by_field_name("right")
