@@ -111,7 +111,7 @@ class SchemaSynchronizeEnabled(Rule):
         for node in ctx.captures["new"]:
             if re.search(r"(^|\.)DataSource$", call_name(node)):
                 yield from _objects(sem, _first_argument(node))
-        for call in ctx.captures["call"]:
+        for call in ctx.calls.named(*CONNECT_FUNCTIONS, "forRoot", "forRootAsync"):
             yield from self._call_options(ctx, sem, call)
         for method in ctx.captures["method"]:
             if node_text(method.child_by_field_name("name")) in FACTORY_METHODS:

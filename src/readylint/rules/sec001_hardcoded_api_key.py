@@ -691,7 +691,13 @@ class _Scan:
         password is compared with the request's credentials."""
         if b"users" not in self.ctx.source.data or b"asic" not in self.ctx.source.data:
             return
-        for call in self.ctx.captures["call"]:
+        # resolving every callee is costly: a call can only reach the package in a file
+        # that names it; elsewhere only the usual local names count
+        if b"express-basic-auth" in self.mentions:
+            calls = self.ctx.captures["call"]
+        else:
+            calls = self.ctx.calls.named("basicAuth", "expressBasicAuth")
+        for call in calls:
             args = call_arguments(call)
             if not args or not _is_basic_auth(self.sem, call):
                 continue
