@@ -11,6 +11,7 @@ from readylint.findings import Level, mask_secret
 from readylint.patterns import descendants
 from readylint.rule import FileContext, Report, Rule
 from readylint.semantics import (
+    CONFIG_GETTERS,
     Semantics,
     call_arguments,
     call_name,
@@ -37,6 +38,12 @@ SECRET_PAIRS = (("signing", "key"), ("token", "key"))
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 JWT_PACKAGES = frozenset({"jsonwebtoken"})
 MIDDLEWARE_PACKAGES = frozenset({"express-jwt", "koa-jwt"})
+CALLEE_PACKAGES = JWT_PACKAGES | MIDDLEWARE_PACKAGES
+# the methods _check_call acts on when no call can reach CALLEE_PACKAGES
+CHECKED_METHODS = (
+    *CONFIG_GETTERS, "register", "registerAsync", "sign", "signAsync", "verify", "verifyAsync",
+    "encode",
+)  # fmt: skip
 JWT_SERVICE = re.compile(r"jwt_?service$", re.I)
 PLACEHOLDER = re.compile(
     r"^(your|my)[-_]|change|example|placeholder|replace|secret[-_]?key|^secret$|^jwt[-_]?secret$|"
@@ -92,7 +99,13 @@ class DefaultJwtSecret(Rule):
         for node in ctx.captures["pair"]:
             yield from self._check_pair(sem, node)
         imports_jose = any(b.module == "jose" for b in sem.imports.values())
-        for call in ctx.captures["call"]:
+        # a JWT package's functions may be imported under any name; otherwise only the
+        # config getters and the JwtModule/JwtService/TextEncoder methods can matter
+        if any(package.encode() in ctx.mentions for package in CALLEE_PACKAGES):
+            calls = ctx.captures["call"]
+        else:
+            calls = ctx.calls.named(*CHECKED_METHODS)
+        for call in calls:
             yield from self._check_call(sem, call, imports_jose)
 
     # -- fallbacks wherever they appear ---------------------------------------
