@@ -1,5 +1,8 @@
 """Lines and columns from byte offsets: CRLF, lone CR, non-ASCII, astral characters."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from readylint.source import SourceFile, language_for, line_starts
 
 
@@ -35,3 +38,25 @@ def test_language_by_extension() -> None:
     assert language_for("x/.env.production") == "env"
     assert language_for("ormconfig.json") == "json"
     assert language_for("a.py") is None
+
+
+def reference_line_starts(data: bytes) -> list[int]:
+    """Line starts found the slow, obvious way: after each CRLF, CR or LF."""
+    starts, i = [0], 0
+    while i < len(data):
+        if data[i : i + 2] == b"\r\n":
+            i += 2
+        elif data[i : i + 1] in (b"\r", b"\n"):
+            i += 1
+        else:
+            i += 1
+            continue
+        starts.append(i)
+    return starts
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b"\r", b"\n", b"\r\n", b"\xc3\xa9", b" "]), max_size=40))
+def test_line_starts_match_the_obvious_definition(pieces: list[bytes]) -> None:
+    data = b"".join(pieces)
+    assert line_starts(data) == reference_line_starts(data)
