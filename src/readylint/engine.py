@@ -142,6 +142,8 @@ def parse_best(source: SourceFile) -> tuple[Tree, str]:
 
 
 def decode_problem(data: bytes) -> str | None:
+    if data.isascii():  # most source files: valid UTF-8 without decoding them
+        return None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:

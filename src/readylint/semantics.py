@@ -410,7 +410,10 @@ class Semantics:
             if inner is not None and inner[1] == "default":
                 return (inner[0], "default" if prop == "default" else prop)
             return None
-        if node.type != "call_expression" or call_name(node) != "require":
+        if node.type != "call_expression":
+            return None
+        fn = call_function(node)  # `require` itself, not a long callee's text
+        if fn is None or fn.type != "identifier" or fn.text != b"require":
             return None
         args = call_arguments(node)
         if len(args) == 1 and args[0].type == "string":
