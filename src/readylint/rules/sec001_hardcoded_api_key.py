@@ -938,7 +938,6 @@ class _Scan:
     def _named_sites(self) -> Iterator[tuple[str, Node]]:
         """(name, value) of every declarator, key, field, assignment, parameter default
         and header setter whose name may name a credential (bytes checked first)."""
-        sem = self.sem
         hinted = self.hint_bytes.search
         # nearly every site holds no hint word at all: ruled out by its byte range alone
         holds_hint = self._hint_holder()
@@ -967,7 +966,7 @@ class _Scan:
                 continue
             if key_node.type != "computed_property_name" and not hinted(key_node.text or b""):
                 continue  # a computed key may name a constant that holds a header name
-            key = sem.property_key(key_node)
+            key = self.sem.property_key(key_node)
             if key is not None:
                 yield key, value
         for node in self.ctx.captures["field"]:
@@ -983,7 +982,7 @@ class _Scan:
             left = node.child_by_field_name("left")
             if left is None or not hinted(left.text or b""):
                 continue
-            target = _assigned_target_name(sem, left)
+            target = _assigned_target_name(self.sem, left)
             value = node.child_by_field_name("right")
             if target and value is not None:
                 yield target, value
@@ -997,7 +996,7 @@ class _Scan:
         for node in self.ctx.calls.named(*HEADER_SETTERS):
             args = call_arguments(node)
             if len(args) == 2 and (args[0].type != "string" or hinted(args[0].text or b"")):
-                header = sem.value(args[0])
+                header = self.sem.value(args[0])
                 if isinstance(header, Str):
                     yield header.value, args[1]
 

@@ -88,20 +88,26 @@ class ErrorDetailsLeak(Rule):
     needles = (b"catch", b"then", b"err", b"exception", b"stack", b"message")
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
-        sem = ctx.semantics
         # resolving every callee is costly; only a file that imports errorhandler needs it
-        uses_errorhandler = any(b.module == "errorhandler" for b in sem.imports.values())
+        uses_errorhandler = b"errorhandler" in ctx.mentions and any(
+            b.module == "errorhandler" for b in ctx.semantics.imports.values()
+        )
         calls = ctx.captures["call"] if uses_errorhandler else ctx.calls.named(*SEND_METHODS)
+        # every Nest exception (and HttpException) is named ...Exception
+        news = ctx.captures["new"] if b"exception" in ctx.mentions else []
+        assignments = ctx.captures["assignment"] if b"body" in ctx.mentions else []
+        if not (calls or news or assignments):
+            return
+        sem = ctx.semantics
         for call in calls:
             reference = sem.callee(call) if uses_errorhandler else None
             if reference is not None and reference[0] == "errorhandler":
                 yield from self._check_errorhandler(sem, call)
             elif member_name(call) in SEND_METHODS and _is_response(call_receiver(call)):
                 yield from self._check_response(sem, call, call_arguments(call))
-        # every Nest exception (and HttpException) is named ...Exception
-        for new in ctx.captures["new"] if b"exception" in ctx.mentions else ():
+        for new in news:
             yield from self._check_exception(sem, new)
-        for assignment in ctx.captures["assignment"] if b"body" in ctx.mentions else ():
+        for assignment in assignments:
             left = unwrap(assignment.child_by_field_name("left"))
             if assignment.type == "assignment_expression" and KOA_BODY.match(node_text(left)):
                 right = assignment.child_by_field_name("right")

@@ -32,9 +32,12 @@ class SqlInjection(Rule):
     needles = (b"query", b"execute", b"raw", b"builder", b"qb")
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
+        calls = ctx.calls.matching(is_sink_method)
+        if not calls:
+            return
         sem = ctx.semantics
         taint = SqlTaint(sem, ctx.calls, ctx.captures["assignment"])
-        for call in ctx.calls.matching(is_sink_method):
+        for call in calls:
             sink = sql_sink(sem, call)
             if sink is not None:
                 yield from self._check_sink(sem, taint, sink)
