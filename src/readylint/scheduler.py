@@ -15,8 +15,9 @@ import json
 import logging
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -127,10 +128,20 @@ def _lint_chunk(chunk: list[Candidate]) -> list[tuple[FileResult, str]]:
     return [_lint_one(candidate, _WORKER_SETTINGS) for candidate in chunk]
 
 
-def _chunks(items: list[Candidate], jobs: int) -> Iterator[list[Candidate]]:
-    size = max(4, min(64, len(items) // (jobs * 8) or 1))
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks(items: Iterable[Candidate], size: int) -> Iterator[list[Candidate]]:
+    chunk: list[Candidate] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def chunk_size(files: int, jobs: int) -> int:
+    """Chunks small enough to balance the workers, big enough to keep task traffic low."""
+    return max(4, min(64, files // (jobs * 8) or 1))
 
 
 @contextmanager
@@ -164,47 +175,80 @@ def _lint_all(
     jobs: int | None,
     cache: ResultCache | None,
 ) -> list[FileResult]:
+    """Cache lookups feed the pool as they go (the pool's task thread pulls them while
+    the workers lint), and results are stored as they come back: neither waits for
+    the other to finish over all files."""
     global _WORKER_SETTINGS
     results: list[FileResult | None] = [None] * len(candidates)
     keys: list[str] = [""] * len(candidates)
     stamps: list[Stamp | None] = [None] * len(candidates)
-    memo: dict[Any, str] = {}
-    todo: list[int] = []
-    for index, candidate in enumerate(candidates):
-        if cache is None or not cache.enabled:
-            todo.append(index)
-            continue
-        keys[index] = config_key(candidate, settings, memo)
-        stamps[index] = stamp = _stamp(candidate)
-        payload = cache.lookup_by_stamp(candidate.path, stamp, keys[index]) if stamp else None
-        if payload is None and stamp is not None and cache.has(candidate.path):
-            payload = _lookup_by_content(cache, candidate, stamp, keys[index])
-        cached = from_payload(candidate.path, payload) if payload is not None else None
-        if cached is None:
-            todo.append(index)
-        else:
-            results[index] = cached
+    todo: list[int] = []  # indexes of the files linted, in the order they are handed out
+    misses = _cache_misses(candidates, settings, cache, results, keys, stamps, todo)
     jobs = jobs or default_jobs()
-    pending = [candidates[i] for i in todo]
-    LOG.debug(
-        "%d files: %d from the cache, %d to lint with %d job(s)",
-        len(candidates), len(candidates) - len(todo), len(pending), jobs,
-    )  # fmt: skip
-    if jobs > 1 and len(pending) >= MIN_FILES_PER_WORKER * 2:
+    # enough misses to be worth a pool? (a warm run finds nearly none)
+    wanted = MIN_FILES_PER_WORKER * max(2, jobs)
+    first = list(islice(misses, wanted))
+    if jobs > 1 and len(first) >= MIN_FILES_PER_WORKER * 2:
+        workers = min(jobs, max(2, len(first) // MIN_FILES_PER_WORKER))
+        size = chunk_size(len(candidates), workers)
         _WORKER_SETTINGS = settings
         context = multiprocessing.get_context("fork")
-        with context.Pool(min(jobs, max(1, len(pending) // MIN_FILES_PER_WORKER))) as pool:
-            fresh = [
-                item for chunk in pool.imap(_lint_chunk, _chunks(pending, jobs)) for item in chunk
-            ]
+        with context.Pool(workers) as pool:
+            chunks = pool.imap(_lint_chunk, _chunks(chain(first, misses), size))
+            fresh = (item for chunk in chunks for item in chunk)
+            _collect(fresh, candidates, todo, results, keys, stamps, cache)
         _WORKER_SETTINGS = None
     else:
-        fresh = [_lint_one(candidate, settings) for candidate in pending]
-    for index, (result, digest) in zip(todo, fresh, strict=True):
+        fresh = (_lint_one(candidate, settings) for candidate in chain(first, misses))
+        _collect(fresh, candidates, todo, results, keys, stamps, cache)
+    LOG.debug(
+        "%d files: %d from the cache, %d linted with %d job(s)",
+        len(candidates), len(candidates) - len(todo), len(todo), jobs,
+    )  # fmt: skip
+    if cache is not None:
+        cache.flush()
+    return [r for r in results if r is not None]
+
+
+def _cache_misses(
+    candidates: list[Candidate],
+    settings: Settings,
+    cache: ResultCache | None,
+    results: list[FileResult | None],
+    keys: list[str],
+    stamps: list[Stamp | None],
+    todo: list[int],
+) -> Iterator[Candidate]:
+    """The candidates the cache cannot answer; cached results go into ``results``."""
+    memo: dict[Any, str] = {}
+    for index, candidate in enumerate(candidates):
+        if cache is not None and cache.enabled:
+            keys[index] = config_key(candidate, settings, memo)
+            stamps[index] = stamp = _stamp(candidate)
+            payload = cache.lookup_by_stamp(candidate.path, stamp, keys[index]) if stamp else None
+            if payload is None and stamp is not None and cache.has(candidate.path):
+                payload = _lookup_by_content(cache, candidate, stamp, keys[index])
+            cached = from_payload(candidate.path, payload) if payload is not None else None
+            if cached is not None:
+                results[index] = cached
+                continue
+        todo.append(index)  # before the file is handed out, so before its result returns
+        yield candidate
+
+
+def _collect(
+    fresh: Iterable[tuple[FileResult, str]],
+    candidates: list[Candidate],
+    todo: list[int],
+    results: list[FileResult | None],
+    keys: list[str],
+    stamps: list[Stamp | None],
+    cache: ResultCache | None,
+) -> None:
+    """Results in the order the files were handed out, each stored as it arrives."""
+    for position, (result, digest) in enumerate(fresh):
+        index = todo[position]
         results[index] = result
         stamp = stamps[index]
         if cache is not None and cache.enabled and digest and stamp is not None:
             cache.store(candidates[index].path, stamp, digest, keys[index], to_payload(result))
-    if cache is not None:
-        cache.flush()
-    return [r for r in results if r is not None]
