@@ -63,7 +63,16 @@ def read(code: str, language: str = "typescript") -> list[EntityClass]:
     tree = parsing.parse(language, code.encode())
     names = tuple(sorted({*queries.SEMANTIC_CAPTURES, *ENTITY_CAPTURES}))
     captures = queries.run(language, names, tree.root_node)
-    return entities_in(captures, Semantics(tree.root_node, captures))
+    # with the source, as the engine calls it (classes without an @ are passed over)
+    return entities_in(captures, Semantics(tree.root_node, captures), True, code.encode())
+
+
+def test_a_decorated_class_without_columns_is_still_an_entity() -> None:
+    code = (
+        "import { Entity } from 'typeorm';\n@Entity()\nexport class Empty {\n  id: number;\n}\n"
+        "export class Plain { x = 1; }\n"
+    )
+    assert [(e.name, e.kind) for e in read(code)] == [("Empty", "entity")]
 
 
 def test_entities_are_read_with_their_columns_and_listeners() -> None:

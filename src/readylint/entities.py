@@ -191,21 +191,30 @@ def file_entities(ctx: FileContext) -> list[EntityClass]:
     """The file's entities, built once per file for every rule and fact extractor."""
     found = ctx.shared_analysis(
         "entities",
-        lambda: entities_in(ctx.captures, ctx.semantics, b"EntitySchema" in ctx.mentions),
+        lambda: entities_in(
+            ctx.captures, ctx.semantics, b"EntitySchema" in ctx.mentions, ctx.source.data
+        ),
     )
     return found  # type: ignore[no-any-return]
 
 
 def entities_in(
-    captures: dict[str, list[Node]], sem: Semantics, schemas: bool = True
+    captures: dict[str, list[Node]],
+    sem: Semantics,
+    schemas: bool = True,
+    source: bytes | None = None,
 ) -> list[EntityClass]:
     """Entity classes and base classes with ORM columns, in document order;
     ``schemas``: look for ``new EntitySchema(…)`` too (False when the file never
-    names it: each ``new`` would be resolved for nothing)."""
+    names it: each ``new`` would be resolved for nothing). With the ``source``
+    bytes, a class without an ``@`` in it is passed over: without a decorator it is
+    neither an entity nor a base class with columns or listeners."""
     found: list[EntityClass] = []
     classes = captures.get("class", ())
     local = {node_text(n.child_by_field_name("name")) for n in classes} - {""}
     for node in classes:
+        if source is not None and not _may_be_decorated(node, source):
+            continue
         entity = _class_entity(node, sem, local)
         if entity is not None:
             found.append(entity)
@@ -218,6 +227,14 @@ def entities_in(
 
 
 # -- classes ----------------------------------------------------------------
+
+
+def _may_be_decorated(node: Node, source: bytes) -> bool:
+    """Is there an ``@`` in the class, or in the export statement holding it (where
+    TypeScript puts ``@Entity() export class …``'s decorators)?"""
+    holder = parent_of(node)
+    start = holder.start_byte if holder is not None and _is_export(holder) else node.start_byte
+    return source.find(b"@", start, node.end_byte) >= 0
 
 
 def _class_entity(node: Node, sem: Semantics, local: set[str]) -> EntityClass | None:

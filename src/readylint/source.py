@@ -90,6 +90,8 @@ class SourceFile:
         if self._starts:
             return len(self._starts)
         data = self.data  # counted in C: the line table is only built for positions
+        if b"\r" not in data:
+            return data.count(b"\n") + 1
         return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n") + 1
 
     def position(self, offset: int) -> Position:
