@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,10 +80,6 @@ def git_tracked_env_files(top: Path | None) -> set[str]:
     return {p for p in result.stdout.decode("utf-8", "replace").split("\0") if p}
 
 
-def project_root_for(first: Path) -> Path:
-    return git_toplevel(first) or Path.cwd().resolve()
-
-
 def is_lintable_name(name: str) -> bool:
     if name.endswith(ALWAYS_SKIPPED_SUFFIXES):
         return False
@@ -142,39 +138,81 @@ class _IgnoreStack:
         return self.exclude.match_file(rel + ("/" if is_dir else ""))
 
 
-def discover(
+@dataclass
+class DiscoveryPlan:
+    """What is known before the walk: the project root, the paths that do not exist,
+    whether directories were given. ``candidates()`` walks lazily, so linting can
+    start on the first files while the rest of the tree is still being listed."""
+
+    paths: list[Path]
+    project_root: Path
+    top: Path | None
+    tracked_env: set[str]
+    ignores: _IgnoreStack
+    force_exclude: bool
+    missing: list[str]
+    directories_given: bool
+
+    def candidates(self) -> Iterator[Candidate]:
+        """Each file once, in walk order (not sorted)."""
+        seen: set[str] = set()
+        for given in self.paths:
+            absolute = Path(os.path.abspath(given))
+            if absolute.is_dir():
+                found: Iterable[Candidate] = _walk(
+                    absolute, self.project_root, self.top, self.ignores, self.tracked_env
+                )
+            elif absolute.exists() or absolute.is_symlink():
+                if self.force_exclude and self.ignores.excluded(absolute, False):
+                    continue
+                rel = _relative(absolute, self.project_root)
+                committed = _committed_explicit(absolute, self.top, self.tracked_env)
+                found = [Candidate(absolute, rel, absolute.name, committed)]
+            else:
+                continue
+            for candidate in found:
+                if candidate.path not in seen:
+                    seen.add(candidate.path)
+                    yield candidate
+
+
+def plan(
     paths: list[Path],
     exclude: list[str] | None = None,
     exclude_base: Path | None = None,
     force_exclude: bool = False,
-) -> Discovery:
-    first = paths[0] if paths else Path(".")
-    root = project_root_for(first.resolve())
-    top = git_toplevel(first.resolve())
+) -> DiscoveryPlan:
+    first = (paths[0] if paths else Path(".")).resolve()
+    top = git_toplevel(first)
+    root = top or Path.cwd().resolve()
     tracked_env = (
         {(top / p).resolve().as_posix() for p in git_tracked_env_files(top)} if top else set()
     )
     exclude_spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
     ignores = _IgnoreStack(exclude_spec, (exclude_base or root).resolve())
-    files: dict[str, Candidate] = {}
     missing: list[str] = []
     directories_given = False
     for given in paths:
         absolute = Path(os.path.abspath(given))
         if absolute.is_dir():
             directories_given = True
-            for candidate in _walk(absolute, root, top, ignores, tracked_env):
-                files.setdefault(candidate.path, candidate)
-        elif absolute.exists() or absolute.is_symlink():
-            if force_exclude and ignores.excluded(absolute, False):
-                continue
-            rel = _relative(absolute, root)
-            committed = _committed_explicit(absolute, top, tracked_env)
-            files.setdefault(rel, Candidate(absolute, rel, absolute.name, committed))
-        else:
+        elif not (absolute.exists() or absolute.is_symlink()):
             missing.append(str(given))
-    ordered = [files[key] for key in sorted(files)]
-    return Discovery(ordered, missing, root, directories_given)
+    return DiscoveryPlan(
+        paths, root, top, tracked_env, ignores, force_exclude, missing, directories_given
+    )
+
+
+def discover(
+    paths: list[Path],
+    exclude: list[str] | None = None,
+    exclude_base: Path | None = None,
+    force_exclude: bool = False,
+) -> Discovery:
+    """Every file to lint, sorted by path."""
+    planned = plan(paths, exclude, exclude_base, force_exclude)
+    ordered = sorted(planned.candidates(), key=lambda c: c.path)
+    return Discovery(ordered, planned.missing, planned.project_root, planned.directories_given)
 
 
 def _committed_explicit(absolute: Path, top: Path | None, tracked_env: set[str]) -> bool:

@@ -21,7 +21,8 @@ import pathspec
 
 from readylint import facts, parsing, queries
 from readylint.config import Config
-from readylint.discovery import Candidate, Discovery, discover
+from readylint.discovery import Candidate, DiscoveryPlan
+from readylint.discovery import plan as plan_discovery
 from readylint.findings import (
     Finding,
     Level,
@@ -467,7 +468,9 @@ def run(
     cache (a relative cache dir is taken from the project root)."""
     started = time.perf_counter()
     exclude_base = config.path.parent if config.path is not None else None
-    found: Discovery = discover(paths, config.exclude, exclude_base, force_exclude)
+    # the walk is pulled by the scheduler as it hands out work: linting starts on the
+    # first files while the rest of the tree is still being listed
+    found: DiscoveryPlan = plan_discovery(paths, config.exclude, exclude_base, force_exclude)
     settings = build_settings(config, rules, report_unused_disables)
     project_rules = [r for r in rules if r.scope == "project"] if found.directories_given else []
     settings.fact_extractors = tuple(sorted({name for r in project_rules for name in r.facts}))
@@ -477,15 +480,16 @@ def run(
     ]
     project = facts.ProjectFacts()
     lines = files = 0
-    from readylint.scheduler import lint_all, open_cache
+    from readylint.scheduler import lint_stream, open_cache
 
     cache = open_cache(cache_dir, found.project_root) if cache_dir is not None else None
     try:
-        file_results = lint_all(found.files, settings, jobs, cache)
+        linted = lint_stream(found.candidates(), settings, jobs, cache)
     finally:
         if cache is not None:
             cache.close()
-    for candidate, file_result in zip(found.files, file_results, strict=True):
+    linted.sort(key=lambda pair: pair[0].path)  # output and the project pass go by path
+    for candidate, file_result in linted:
         findings.extend(file_result.findings)
         notifications.extend(file_result.notifications)
         project.add(candidate.path, file_result.facts)
@@ -493,7 +497,7 @@ def run(
             files += 1
             lines += file_result.lines
     if project_rules:
-        by_path = {c.path: c for c in found.files}
+        by_path = {c.path: c for c, _ in linted}
         project_findings, project_notes = run_project_rules(
             project_rules, project, settings, by_path
         )

@@ -17,6 +17,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,9 @@ from readylint.findings import Finding, Notification
 
 LOG = logging.getLogger("readylint")
 MIN_FILES_PER_WORKER = 16
+# files per task: small enough to balance the workers at the end of a run, big
+# enough to keep the traffic between processes low
+CHUNK_FILES = 32
 _WORKER_SETTINGS: Settings | None = None  # set before fork, inherited by workers
 
 
@@ -139,11 +143,6 @@ def _chunks(items: Iterable[Candidate], size: int) -> Iterator[list[Candidate]]:
         yield chunk
 
 
-def chunk_size(files: int, jobs: int) -> int:
-    """Chunks small enough to balance the workers, big enough to keep task traffic low."""
-    return max(4, min(64, files // (jobs * 8) or 1))
-
-
 @contextmanager
 def fewer_collections() -> Iterator[None]:
     """Run the cyclic garbage collector less often while linting. Every file makes
@@ -165,90 +164,105 @@ def lint_all(
     cache: ResultCache | None = None,
 ) -> list[FileResult]:
     """File results for ``candidates``, in the same order."""
+    return [result for _, result in lint_stream(candidates, settings, jobs, cache)]
+
+
+def lint_stream(
+    candidates: Iterable[Candidate],
+    settings: Settings,
+    jobs: int | None = None,
+    cache: ResultCache | None = None,
+) -> list[tuple[Candidate, FileResult]]:
+    """(candidate, result) for each candidate, in the order the candidates came. The
+    candidates may still be being discovered: they are pulled as the workers need
+    them."""
     with fewer_collections():
-        return _lint_all(candidates, settings, jobs, cache)
+        return _lint_stream(iter(candidates), settings, jobs, cache)
 
 
-def _lint_all(
-    candidates: list[Candidate],
+@dataclass
+class _Run:
+    """What the run knows of each candidate pulled so far, by position."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    results: list[FileResult | None] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    stamps: list[Stamp | None] = field(default_factory=list)
+    todo: list[int] = field(default_factory=list)  # positions linted, in hand-out order
+
+
+def _lint_stream(
+    candidates: Iterator[Candidate],
     settings: Settings,
     jobs: int | None,
     cache: ResultCache | None,
-) -> list[FileResult]:
+) -> list[tuple[Candidate, FileResult]]:
     """Cache lookups feed the pool as they go (the pool's task thread pulls them while
     the workers lint), and results are stored as they come back: neither waits for
     the other to finish over all files."""
     global _WORKER_SETTINGS
-    results: list[FileResult | None] = [None] * len(candidates)
-    keys: list[str] = [""] * len(candidates)
-    stamps: list[Stamp | None] = [None] * len(candidates)
-    todo: list[int] = []  # indexes of the files linted, in the order they are handed out
-    misses = _cache_misses(candidates, settings, cache, results, keys, stamps, todo)
+    run = _Run()
+    misses = _cache_misses(candidates, settings, cache, run)
     jobs = jobs or default_jobs()
     # enough misses to be worth a pool? (a warm run finds nearly none)
-    wanted = MIN_FILES_PER_WORKER * max(2, jobs)
-    first = list(islice(misses, wanted))
+    first = list(islice(misses, MIN_FILES_PER_WORKER * max(2, jobs)))
     if jobs > 1 and len(first) >= MIN_FILES_PER_WORKER * 2:
         workers = min(jobs, max(2, len(first) // MIN_FILES_PER_WORKER))
-        size = chunk_size(len(candidates), workers)
         _WORKER_SETTINGS = settings
         context = multiprocessing.get_context("fork")
         with context.Pool(workers) as pool:
-            chunks = pool.imap(_lint_chunk, _chunks(chain(first, misses), size))
-            fresh = (item for chunk in chunks for item in chunk)
-            _collect(fresh, candidates, todo, results, keys, stamps, cache)
+            chunks = pool.imap(_lint_chunk, _chunks(chain(first, misses), CHUNK_FILES))
+            _collect((item for chunk in chunks for item in chunk), run, cache)
         _WORKER_SETTINGS = None
     else:
-        fresh = (_lint_one(candidate, settings) for candidate in chain(first, misses))
-        _collect(fresh, candidates, todo, results, keys, stamps, cache)
+        _collect((_lint_one(c, settings) for c in chain(first, misses)), run, cache)
     LOG.debug(
         "%d files: %d from the cache, %d linted with %d job(s)",
-        len(candidates), len(candidates) - len(todo), len(todo), jobs,
+        len(run.candidates), len(run.candidates) - len(run.todo), len(run.todo), jobs,
     )  # fmt: skip
     if cache is not None:
         cache.flush()
-    return [r for r in results if r is not None]
+    return [
+        (candidate, result)
+        for candidate, result in zip(run.candidates, run.results, strict=True)
+        if result is not None
+    ]
 
 
 def _cache_misses(
-    candidates: list[Candidate],
+    candidates: Iterator[Candidate],
     settings: Settings,
     cache: ResultCache | None,
-    results: list[FileResult | None],
-    keys: list[str],
-    stamps: list[Stamp | None],
-    todo: list[int],
+    run: _Run,
 ) -> Iterator[Candidate]:
-    """The candidates the cache cannot answer; cached results go into ``results``."""
+    """The candidates the cache cannot answer; cached results go into ``run``."""
     memo: dict[Any, str] = {}
+    use_cache = cache is not None and cache.enabled
     for index, candidate in enumerate(candidates):
-        if cache is not None and cache.enabled:
-            keys[index] = config_key(candidate, settings, memo)
-            stamps[index] = stamp = _stamp(candidate)
-            payload = cache.lookup_by_stamp(candidate.path, stamp, keys[index]) if stamp else None
+        key, stamp, cached = "", None, None
+        if cache is not None and use_cache:
+            key = config_key(candidate, settings, memo)
+            stamp = _stamp(candidate)
+            payload = cache.lookup_by_stamp(candidate.path, stamp, key) if stamp else None
             if payload is None and stamp is not None and cache.has(candidate.path):
-                payload = _lookup_by_content(cache, candidate, stamp, keys[index])
+                payload = _lookup_by_content(cache, candidate, stamp, key)
             cached = from_payload(candidate.path, payload) if payload is not None else None
-            if cached is not None:
-                results[index] = cached
-                continue
-        todo.append(index)  # before the file is handed out, so before its result returns
-        yield candidate
+        run.candidates.append(candidate)
+        run.keys.append(key)
+        run.stamps.append(stamp)
+        run.results.append(cached)
+        if cached is None:
+            run.todo.append(index)  # before the file is handed out, so before it returns
+            yield candidate
 
 
-def _collect(
-    fresh: Iterable[tuple[FileResult, str]],
-    candidates: list[Candidate],
-    todo: list[int],
-    results: list[FileResult | None],
-    keys: list[str],
-    stamps: list[Stamp | None],
-    cache: ResultCache | None,
-) -> None:
+def _collect(fresh: Iterable[tuple[FileResult, str]], run: _Run, cache: ResultCache | None) -> None:
     """Results in the order the files were handed out, each stored as it arrives."""
     for position, (result, digest) in enumerate(fresh):
-        index = todo[position]
-        results[index] = result
-        stamp = stamps[index]
+        index = run.todo[position]
+        run.results[index] = result
+        stamp = run.stamps[index]
         if cache is not None and cache.enabled and digest and stamp is not None:
-            cache.store(candidates[index].path, stamp, digest, keys[index], to_payload(result))
+            cache.store(
+                run.candidates[index].path, stamp, digest, run.keys[index], to_payload(result)
+            )
