@@ -576,11 +576,11 @@ class TypeOrmFile:
         args = call_arguments(call)
         if not args:
             return None
+        handle = self.resolve(receiver)  # memoised, and cheaper than evaluating the SQL
+        if handle is None or handle.kind not in QUERY_RECEIVERS:
+            return None
         verb = _sql_write_verb(self.sem, args[0])
         if verb is None:
-            return None
-        handle = self.resolve(receiver)
-        if handle is None or handle.kind not in QUERY_RECEIVERS:
             return None
         return Write(call, verb.lower(), receiver, node_text(receiver), RAW_QUERY, None, handle)
 
