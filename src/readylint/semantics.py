@@ -201,13 +201,23 @@ def member_name(call: Node) -> str:
     """The last name of a callee: ``sign`` for ``jwt.sign(...)``."""
     key = call.id
     name = _MEMBER_NAMES.get(key)
-    if name is None:
+    if name is not None:
+        return name
+    fn = call.child_by_field_name("function")
+    kind = fn.type if fn is not None else ""
+    if kind in ("member_expression", "identifier"):
+        # nearly every call: no wrapper to look through, so this is call_function too
+        _CALLEES[key] = fn
+    else:
         fn = call_function(call)
-        if fn is not None and fn.type == "member_expression":
-            name = node_text(fn.child_by_field_name("property"))
-        else:
-            name = node_text(fn) if fn is not None and fn.type == "identifier" else ""
-        _MEMBER_NAMES[key] = name
+        kind = fn.type if fn is not None else ""
+    text = None
+    if fn is not None and kind == "member_expression":
+        prop = fn.child_by_field_name("property")
+        text = prop.text if prop is not None else None
+    elif fn is not None and kind == "identifier":
+        text = fn.text
+    name = _MEMBER_NAMES[key] = text.decode("utf-8", "replace") if text else ""
     return name
 
 
