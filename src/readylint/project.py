@@ -9,14 +9,17 @@ of the HTTP facts: which applications exist, every route with its full path
 
 from __future__ import annotations
 
+import heapq
 import posixpath
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 
 from readylint.facts import Fact, ProjectFacts
 from readylint.facts.http import join_paths
 from readylint.findings import Level
 
+_first = itemgetter(0)  # merge (index, item) lists back into the facts' order
 SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 MAX_MOUNT_DEPTH = 8
 
@@ -56,8 +59,25 @@ def resolve_import(from_path: str, module: str) -> str | None:
 
 
 class HttpProject:
+    """Apps, routes and settings of the whole project. A route or setting that no
+    application owns (a router's route, a ``process.on('SIGTERM')``) counts for every
+    application: those are expanded and matched once, not once per application, so
+    the pass stays linear when a monorepo holds many applications."""
+
     def __init__(self, facts: ProjectFacts) -> None:
         self.facts = facts
+        self._unbound_routes: dict[tuple[str, ...], list[tuple[int, Route]]] = {}
+        self._unbound_matches: dict[
+            tuple[tuple[str, ...], tuple[str, ...]], list[tuple[int, Route]]
+        ] = {}
+
+    @classmethod
+    def of(cls, facts: ProjectFacts) -> HttpProject:
+        """The project's one analysis, shared by every project rule."""
+        found = facts.analyses.get("http")
+        if found is None:
+            found = facts.analyses["http"] = cls(facts)
+        return found
 
     @cached_property
     def apps(self) -> list[Fact]:
@@ -69,21 +89,84 @@ class HttpProject:
             return apps
         return others
 
+    # -- settings -------------------------------------------------------------------
+
+    @cached_property
+    def _settings_by(self) -> dict[tuple[str, str | None], list[tuple[int, Fact]]]:
+        """(what, owning app or None) -> the settings, with their place in the facts."""
+        table: dict[tuple[str, str | None], list[tuple[int, Fact]]] = {}
+        for index, setting in enumerate(self.facts["settings"]):
+            table.setdefault((setting["what"], setting["app"]), []).append((index, setting))
+        return table
+
     def settings(self, app: Fact, what: str) -> list[Fact]:
-        return [
-            s for s in self.facts["settings"] if s["what"] == what and s["app"] in (None, app["id"])
-        ]
+        """The settings of one kind that count for ``app``, in the facts' order."""
+        own = self._settings_by.get((what, app["id"]), [])
+        shared = self._settings_by.get((what, None), [])
+        return [s for _, s in heapq.merge(own, shared, key=_first)]
+
+    def has_setting(self, app: Fact, what: str) -> bool:
+        return bool(self._settings_by.get((what, app["id"]))) or bool(
+            self._settings_by.get((what, None))
+        )
+
+    # -- routes ---------------------------------------------------------------------
 
     def routes(self, app: Fact) -> list[Route]:
-        prefixes = [p.get("prefix", "") for p in self.settings(app, "global-prefix")] or [""]
-        found = []
-        for route, bases in self._route_bases:
-            if route["app"] not in (None, app["id"]):
-                continue
-            for base in bases:
-                for global_prefix in prefixes if route["receiver"] is None else [""]:
-                    found.append(Route(route, join_paths(global_prefix, base, route["path"])))
+        """Every route of ``app`` with its full path, in the facts' order."""
+        prefixes = self._global_prefixes(app)
+        own = self._own_routes(app, prefixes)
+        return [r for _, r in heapq.merge(own, self._unbound(prefixes), key=_first)]
+
+    def matching_routes(self, app: Fact, candidates: list[str]) -> list[Route]:
+        """The routes of ``app`` whose full path ends with one of ``candidates``."""
+        prefixes = self._global_prefixes(app)
+        key = (prefixes, tuple(candidates))
+        shared = self._unbound_matches.get(key)
+        if shared is None:
+            shared = [
+                (i, r) for i, r in self._unbound(prefixes) if path_matches(r.full_path, candidates)
+            ]
+            self._unbound_matches[key] = shared
+        own = [
+            (i, r)
+            for i, r in self._own_routes(app, prefixes)
+            if path_matches(r.full_path, candidates)
+        ]
+        return [r for _, r in heapq.merge(own, shared, key=_first)]
+
+    def _global_prefixes(self, app: Fact) -> tuple[str, ...]:
+        return tuple(p.get("prefix", "") for p in self.settings(app, "global-prefix")) or ("",)
+
+    def _own_routes(self, app: Fact, prefixes: tuple[str, ...]) -> list[tuple[int, Route]]:
+        return self._expand(self._bases_by_app.get(app["id"], []), prefixes)
+
+    def _unbound(self, prefixes: tuple[str, ...]) -> list[tuple[int, Route]]:
+        found = self._unbound_routes.get(prefixes)
+        if found is None:
+            found = self._unbound_routes[prefixes] = self._expand(
+                self._bases_by_app.get(None, []), prefixes
+            )
         return found
+
+    @staticmethod
+    def _expand(
+        routes: list[tuple[int, Fact, list[str]]], prefixes: tuple[str, ...]
+    ) -> list[tuple[int, Route]]:
+        return [
+            (index, Route(route, join_paths(global_prefix, base, route["path"])))
+            for index, route, bases in routes
+            for base in bases
+            for global_prefix in (prefixes if route["receiver"] is None else ("",))
+        ]
+
+    @cached_property
+    def _bases_by_app(self) -> dict[str | None, list[tuple[int, Fact, list[str]]]]:
+        """Routes by owning app (None: no app, counts for all), with their index."""
+        table: dict[str | None, list[tuple[int, Fact, list[str]]]] = {}
+        for index, (route, bases) in enumerate(self._route_bases):
+            table.setdefault(route["app"], []).append((index, route, bases))
+        return table
 
     @cached_property
     def _route_bases(self) -> list[tuple[Fact, list[str]]]:

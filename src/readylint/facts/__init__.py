@@ -83,6 +83,8 @@ class ProjectFacts:
 
     by_kind: dict[str, list[Fact]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    # analyses of the merged facts that several project rules share (not facts)
+    analyses: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, path: str, facts: FileFacts) -> None:
         self.files.append(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from readylint.findings import Level
-from readylint.project import HttpProject, ProjectReport, describe_app, path_matches
+from readylint.project import HttpProject, ProjectReport, describe_app
 from readylint.rule import Option, ProjectContext, Rule
 
 READINESS_PATHS = [
@@ -29,14 +29,13 @@ class MissingReadinessProbe(Rule):
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterator[ProjectReport]:
-        http = HttpProject(ctx.facts)
+        http = HttpProject.of(ctx.facts)
         readiness = ctx.options["readiness-paths"]
         liveness = ctx.options["liveness-paths"]
         for app in http.apps:
-            routes = http.routes(app)
-            if any(path_matches(r.full_path, readiness) for r in routes):
+            if http.matching_routes(app, readiness):
                 continue
-            live = [r for r in routes if path_matches(r.full_path, liveness)]
+            live = http.matching_routes(app, liveness)
             if live:
                 route = live[0]
                 yield ProjectReport(

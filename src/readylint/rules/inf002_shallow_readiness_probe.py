@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from readylint.findings import Level
-from readylint.project import HttpProject, ProjectReport, path_matches
+from readylint.project import HttpProject, ProjectReport
 from readylint.rule import ProjectContext, Rule
 
 
@@ -20,12 +20,10 @@ class ShallowReadinessProbe(Rule):
     facts = ("http",)
 
     def check_project(self, ctx: ProjectContext) -> Iterator[ProjectReport]:
-        http = HttpProject(ctx.facts)
+        http = HttpProject.of(ctx.facts)
         readiness = ctx.options_of("INF001")["readiness-paths"]
         for app in http.apps:
-            for route in http.routes(app):
-                if not path_matches(route.full_path, readiness):
-                    continue
+            for route in http.matching_routes(app, readiness):
                 if route.fact["shallow"] is True and not route.fact["health_check"]:
                     yield ProjectReport(
                         route.place,

@@ -20,9 +20,9 @@ class MissingRequestTimeout(Rule):
     facts = ("http",)
 
     def check_project(self, ctx: ProjectContext) -> Iterator[ProjectReport]:
-        http = HttpProject(ctx.facts)
+        http = HttpProject.of(ctx.facts)
         for app in http.apps:
-            if not http.settings(app, "timeout"):
+            if not http.has_setting(app, "timeout"):
                 yield ProjectReport(
                     app["place"],
                     f"{describe_app(app)} sets no request timeout (Node 18+ defaults "

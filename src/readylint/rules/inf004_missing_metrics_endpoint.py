@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from readylint.findings import Level
-from readylint.project import HttpProject, ProjectReport, describe_app, path_matches
+from readylint.project import HttpProject, ProjectReport, describe_app
 from readylint.rule import ProjectContext, Rule
 
 
@@ -20,11 +20,11 @@ class MissingMetricsEndpoint(Rule):
     facts = ("http",)
 
     def check_project(self, ctx: ProjectContext) -> Iterator[ProjectReport]:
-        http = HttpProject(ctx.facts)
+        http = HttpProject.of(ctx.facts)
         for app in http.apps:
-            if http.settings(app, "metrics"):
+            if http.has_setting(app, "metrics"):
                 continue
-            if any(path_matches(r.full_path, ["/metrics"]) for r in http.routes(app)):
+            if http.matching_routes(app, ["/metrics"]):
                 continue
             yield ProjectReport(
                 app["place"],

@@ -20,9 +20,9 @@ class MissingGracefulShutdown(Rule):
     facts = ("http",)
 
     def check_project(self, ctx: ProjectContext) -> Iterator[ProjectReport]:
-        http = HttpProject(ctx.facts)
+        http = HttpProject.of(ctx.facts)
         for app in http.apps:
-            if not http.settings(app, "shutdown"):
+            if not http.has_setting(app, "shutdown"):
                 yield ProjectReport(
                     app["place"],
                     f"{describe_app(app)} has no SIGTERM/SIGINT handler, enableShutdownHooks() "

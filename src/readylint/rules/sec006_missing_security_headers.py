@@ -21,9 +21,9 @@ class MissingSecurityHeaders(Rule):
     facts = ("http",)
 
     def check_project(self, ctx: ProjectContext) -> Iterator[ProjectReport]:
-        http = HttpProject(ctx.facts)
+        http = HttpProject.of(ctx.facts)
         for app in http.apps:
-            if not http.settings(app, "security-headers"):
+            if not http.has_setting(app, "security-headers"):
                 yield ProjectReport(
                     app["place"],
                     f"{describe_app(app)} sets no security headers (no helmet, no "
