@@ -79,7 +79,7 @@ class Target:
         self.settings.fact_extractors = tuple(sorted({n for r in rules for n in r.facts}))
 
     def crash_reason(self, name: str, data: bytes) -> str | None:
-        candidate = Candidate(Path(name), name, name, True)
+        candidate = Candidate(name, name, name, True)
         try:
             result = lint_bytes(candidate, data, self.settings)
         except Exception:

@@ -20,7 +20,7 @@ REQUIRED_SECTIONS = ("why", "bad", "good", "how to fix")
 def lint_snippet(code: str, name: str = "example.ts"):
     config = Config()
     rules = [r for r in select_rules(config) if r.scope == "file"]
-    candidate = Candidate(Path(name), name, name, True)
+    candidate = Candidate(name, name, name, True)
     return lint_bytes(candidate, code.encode(), build_settings(config, rules)).findings
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import pickle
 from dataclasses import asdict
-from pathlib import Path
 
 import pytest
 
@@ -190,7 +189,7 @@ def _lint(
     if options:
         config.rule_options = options
     rules = [r for r in select_rules(config) if r.code in codes]
-    candidate = Candidate(Path("ledger.entity.ts"), "ledger.entity.ts", "ledger.entity.ts", True)
+    candidate = Candidate("ledger.entity.ts", "ledger.entity.ts", "ledger.entity.ts", True)
     result = lint_bytes(candidate, code.encode(), build_settings(config, rules))
     assert not [n for n in result.notifications if n.rule], result.notifications
     return [f.message for f in result.findings]

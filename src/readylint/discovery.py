@@ -29,10 +29,15 @@ ALWAYS_SKIPPED_SUFFIXES = (".min.js", ".d.ts", ".d.mts", ".d.cts")
 class Candidate:
     """A file to lint."""
 
-    absolute: Path
+    location: str  # the absolute path, as the OS takes it
     path: str  # relative to the project root, '/' separated
     lint_relative: str  # relative to the directory being linted (test-file decisions)
     committed: bool  # tracked by git, or not ignored (matters for .env files)
+
+    @property
+    def absolute(self) -> Path:
+        """``location`` as a Path (built on demand: the walk makes thousands of these)."""
+        return Path(self.location)
 
 
 @dataclass
@@ -167,7 +172,7 @@ class DiscoveryPlan:
                     continue
                 rel = _relative(absolute, self.project_root)
                 committed = _committed_explicit(absolute, self.top, self.tracked_env)
-                found = [Candidate(absolute, rel, absolute.name, committed)]
+                found = [Candidate(str(absolute), rel, absolute.name, committed)]
             else:
                 continue
             for candidate in found:
@@ -276,5 +281,5 @@ def _walk(
             if ignores.ignored(path, False, specs) and not tracked:
                 continue
             rel = _relative_str(path, root_str)
-            yield Candidate(Path(path), rel, _relative_str(path, start_str), True)
+            yield Candidate(path, rel, _relative_str(path, start_str), True)
         stack.extend(reversed(subdirs))

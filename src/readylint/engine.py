@@ -166,7 +166,7 @@ def read_candidate(candidate: Candidate, settings: Settings) -> tuple[bytes | No
     """The file's bytes, or None with a notification saying why it was not read."""
     result = FileResult(candidate.path)
     try:
-        path = os.fspath(candidate.absolute)
+        path = candidate.location
         status = os.stat(path)
         if not stat.S_ISREG(status.st_mode):
             # a named pipe or device named like a source file: reading could block forever

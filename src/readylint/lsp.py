@@ -259,7 +259,7 @@ class ReadylintServer(LanguageServer):
                 rel = absolute.relative_to(root).as_posix()
             except ValueError:
                 rel = absolute.name
-            candidate = Candidate(absolute, rel, rel, True)
+            candidate = Candidate(str(absolute), rel, rel, True)
         # test-file decisions as for a directory run from the workspace folder
         try:
             lint_relative = absolute.relative_to(workspace_root).as_posix()

@@ -96,7 +96,7 @@ def from_payload(path: str, payload: dict[str, Any]) -> FileResult | None:
 
 def _stamp(candidate: Candidate) -> Stamp | None:
     try:
-        st = candidate.absolute.stat()
+        st = os.stat(candidate.location)
     except OSError:
         return None
     return Stamp(st.st_mtime_ns, st.st_size)
