@@ -14,6 +14,7 @@ import os
 import stat
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -245,9 +246,11 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     active = [rule for rule in rules if rule.wants(mentions, settings.options_of(rule.code))]
     # applications made in tests (supertest setups, fixtures) are not the project's
     wants_facts = kind == "js" and (not is_test or settings.config.include_tests)
-    extractors = settings.fact_extractors if wants_facts else ()
-    if not active and not extractors:
+    # every source file of the project is parsed (a syntax error is worth a note);
+    # only the extractors whose words the file mentions run on it
+    if not active and not (wants_facts and settings.fact_extractors):
         return result
+    extractors = facts.wanted(settings.fact_extractors, mentions) if wants_facts else ()
     tree: Tree | None = None
     captures: dict[str, list[Node]] = {}
     clock = time.perf_counter()
@@ -266,14 +269,7 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
                     level="note",
                 )
             )
-        names = sorted(
-            {
-                *queries.SEMANTIC_CAPTURES,
-                *(c for r in active for c in r.captures_for(mentions)),
-                *facts.extractor_captures(extractors),
-            }
-        )
-        captures = queries.run(language, tuple(names), tree.root_node)
+        captures = queries.run(language, capture_names(active, extractors), tree.root_node)
     _account(settings, "(parse+query)", clock)
     # one Semantics (and other analyses) for rules and facts
     shared: dict[str, Any] = {"mentions": mentions}
@@ -329,6 +325,21 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     suppressions.apply(result.findings)
     result.notifications.extend(_suppression_notes(suppressions, candidate.path, settings))
     return result
+
+
+def capture_names(rules: list[Rule], extractors: tuple[str, ...]) -> tuple[str, ...]:
+    """The capture kinds a file's query needs: what the evaluator, the active rules and
+    the wanted fact extractors ask for (a handful of combinations per run)."""
+    return _capture_names(tuple(type(rule) for rule in rules), extractors)
+
+
+@cache
+def _capture_names(
+    rule_types: tuple[type[Rule], ...], extractors: tuple[str, ...]
+) -> tuple[str, ...]:
+    kinds = {*queries.SEMANTIC_CAPTURES, *facts.extractor_captures(extractors)}
+    kinds.update(kind for rule in rule_types for kind in rule.captures)
+    return tuple(sorted(kinds))
 
 
 def _account(settings: Settings, what: str, since: float) -> None:

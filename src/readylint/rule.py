@@ -175,14 +175,8 @@ class Rule:
     def option_defaults(cls) -> dict[str, Any]:
         return {option.name: option.default for option in cls.options}
 
-    @classmethod
-    def captures_for(cls, mentions: needle_index.Mentions) -> tuple[str, ...]:
-        """The captures this file needs; a rule may drop costly kinds (``member``) in
-        files whose words show they cannot matter. Default: ``captures``."""
-        return cls.captures
-
     def wants(self, mentions: needle_index.Mentions, options: dict[str, Any]) -> bool:
         """Could this file hold work for the rule (with these options)? True when it
-        mentions one of the needles, in any case (or the rule has none). A file no
-        rule wants is not parsed at all."""
+        mentions one of the needles, in any case (or the rule has none). The rule's
+        captures are not collected and its check does not run where it is not wanted."""
         return not self._needle_keys or mentions.any_key(self._needle_keys)

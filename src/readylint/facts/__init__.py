@@ -52,27 +52,34 @@ class Placer:
         return self(node.start_byte, node.end_byte)
 
 
-def extractor_captures(names: Iterable[str]) -> tuple[str, ...]:
+@cache
+def _module(name: str) -> Any:
+    return importlib.import_module(EXTRACTORS[name])
+
+
+@cache
+def extractor_captures(names: tuple[str, ...]) -> tuple[str, ...]:
     captures: set[str] = set()
     for name in names:
-        module = importlib.import_module(EXTRACTORS[name])
-        captures.update(module.CAPTURES)
+        captures.update(_module(name).CAPTURES)
     return tuple(sorted(captures))
 
 
 @cache
-def _needle_keys(needles: tuple[bytes, ...]) -> frozenset[str]:
-    return needle_index.keys(needles)
+def _needle_keys(name: str) -> frozenset[str]:
+    return needle_index.keys(_module(name).NEEDLES)
+
+
+def wanted(names: Iterable[str], mentions: needle_index.Mentions) -> tuple[str, ...]:
+    """The extractors whose needles the file mentions (the others have nothing to do)."""
+    return tuple(name for name in names if mentions.any_key(_needle_keys(name)))
 
 
 def extract(names: Iterable[str], ctx: FileContext, placer: Placer) -> FileFacts:
     """Facts of one file, from the extractors whose needles the file mentions."""
     merged: FileFacts = {}
-    for name in sorted(set(names)):
-        module = importlib.import_module(EXTRACTORS[name])
-        if not ctx.mentions.any_key(_needle_keys(module.NEEDLES)):
-            continue
-        for kind, items in module.extract(ctx, placer).items():
+    for name in wanted(sorted(set(names)), ctx.mentions):
+        for kind, items in _module(name).extract(ctx, placer).items():
             merged.setdefault(kind, []).extend(items)
     return merged
 

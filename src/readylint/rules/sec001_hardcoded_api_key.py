@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from readylint import needles
@@ -172,8 +173,7 @@ class HardcodedApiKey(Rule):
         options add) or, for basicAuth users, both ``users`` and ``asic``."""
         if mentions.any_key(_PROVIDER_KEYS) or mentions.any_key(_CREDENTIAL_KEYS):
             return True
-        extra = CredentialNames(options.get("extra-credential-names") or ()).extra_words
-        if mentions.any(word.encode() for word in extra):
+        if mentions.any(_extra_words(tuple(options.get("extra-credential-names") or ()))):
             return True
         return b"users" in mentions and b"asic" in mentions
 
@@ -191,6 +191,12 @@ class HardcodedApiKey(Rule):
                 scan.credential_names()
             reports = scan.reports
         yield from _share_line_secrets(ctx.source, reports)
+
+
+@lru_cache(maxsize=64)
+def _extra_words(names: tuple[str, ...]) -> tuple[bytes, ...]:
+    """The words ``extra-credential-names`` adds, as bytes (asked for every file)."""
+    return tuple(word.encode() for word in CredentialNames(names).extra_words)
 
 
 class _Scan:
