@@ -57,3 +57,33 @@ def test_facts_are_plain_picklable_json_data() -> None:
         facts = lint_file(candidate, settings).facts
         assert pickle.loads(pickle.dumps(facts)) == facts
         assert json.loads(json.dumps(facts)) == facts
+
+
+def test_http_project_answers_from_its_indexes_what_a_full_scan_would() -> None:
+    """``matching_routes`` and ``has_setting`` (indexed, linear in the number of apps)
+    agree with filtering ``routes`` and ``settings`` for every app of every fixture
+    project, all linted together so that apps and unowned routes mix."""
+    from readylint.config import Config
+    from readylint.discovery import discover
+    from readylint.engine import build_settings, lint_file, select_rules
+    from readylint.facts import ProjectFacts
+    from readylint.project import HttpProject, path_matches
+
+    config = Config()
+    rules = select_rules(config)
+    settings = build_settings(config, rules)
+    settings.fact_extractors = ("http",)
+    facts = ProjectFacts()
+    for candidate in discover([FIXTURES / "projects"]).files:
+        facts.add(candidate.path, lint_file(candidate, settings).facts)
+    http = HttpProject.of(facts)
+    assert HttpProject.of(facts) is http  # one analysis shared by the project rules
+    assert len(http.apps) >= 3 and facts["routes"] and facts["settings"]
+    kinds = {s["what"] for s in facts["settings"]}
+    for app in http.apps:
+        routes = http.routes(app)
+        for paths in (["/ready", "/readyz"], ["/health", "/healthz", "/live"], ["/metrics"]):
+            expected = [r for r in routes if path_matches(r.full_path, paths)]
+            assert http.matching_routes(app, paths) == expected
+        for what in kinds:
+            assert http.has_setting(app, what) == bool(http.settings(app, what))
