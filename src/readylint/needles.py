@@ -5,17 +5,17 @@ hold work for them by asking whether it mentions a word (``b"typeorm"``,
 ``b"helmet"``), case-insensitively. Asking each word with ``in`` scans the
 file once per word: with ~100 words, most of them absent, that was a tenth of
 a cold run. Instead every word is declared up front (``declare``) and one
-Aho-Corasick automaton (pyahocorasick) finds all of them in a single pass
-over the file's lowered bytes, on the first question asked about that file
-(ahocorasick-rs: a Rust automaton that hands back every match in one call).
+Aho-Corasick automaton (ahocorasick-rs, a DFA) finds every occurrence of all of
+them in a single pass over the file's lowered bytes, on the first question asked
+about that file.
 
-Words that were never declared still work: they are looked up with ``in``
-and the answer is remembered for the file.
+Words that were never declared still work: their occurrences are found with
+``find`` and remembered for the file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import ahocorasick_rs
@@ -26,7 +26,7 @@ _version = 0  # bumped when the vocabulary grows: a file scanned before scans ag
 # bytes that continue a JavaScript identifier (ASCII letters, digits, _ and $; and any
 # non-ASCII byte, which may be part of a Unicode identifier)
 _IDENTIFIER_BYTE = bytes(
-    1 if chr(b).isascii() is False or chr(b).isalnum() or chr(b) in "_$" else 0 for b in range(256)
+    1 if b >= 0x80 or chr(b).isalnum() or chr(b) in "_$" else 0 for b in range(256)
 )
 
 
@@ -67,9 +67,9 @@ class Mentions:
 
     __slots__ = ("_asked", "_ends", "_found_version", "_lowered", "data")
 
-    def __init__(self, data: bytes, lowered: bytes | None = None) -> None:
+    def __init__(self, data: bytes) -> None:
         self.data = data
-        self._lowered = lowered
+        self._lowered: bytes | None = None
         self._ends: dict[str, list[int]] | None = None  # word -> offsets just past it
         self._found_version = -1
         self._asked: dict[bytes, list[int]] = {}  # undeclared words, found with ``find``
@@ -113,7 +113,9 @@ class Mentions:
             return self._found().get(key, [])
         known = self._asked.get(lowered)
         if known is None:
-            known = self._asked[lowered] = _find_ends(self.lowered, lowered)
+            known = self._asked[lowered] = [
+                at + len(lowered) for at in find_all(self.lowered, lowered)
+            ]
         return known
 
     def __contains__(self, word: bytes) -> bool:
@@ -150,10 +152,9 @@ class Mentions:
         return word in self and word in self.data
 
 
-def _find_ends(lowered: bytes, word: bytes) -> list[int]:
-    ends = []
-    at = lowered.find(word)
+def find_all(data: bytes, literal: bytes) -> Iterator[int]:
+    """Every offset where ``literal`` starts in ``data``, overlaps included."""
+    at = data.find(literal)
     while at != -1:
-        ends.append(at + len(word))
-        at = lowered.find(word, at + 1)
-    return ends
+        yield at
+        at = data.find(literal, at + 1)
