@@ -232,9 +232,13 @@ def entities_in(
 def _may_be_decorated(node: Node, source: bytes) -> bool:
     """Is there an ``@`` in the class, or in the export statement holding it (where
     TypeScript puts ``@Entity() export class …``'s decorators)?"""
+    return source.find(b"@", _statement_of(node).start_byte, node.end_byte) >= 0
+
+
+def _statement_of(node: Node) -> Node:
+    """The export statement holding a class, or the class itself."""
     holder = parent_of(node)
-    start = holder.start_byte if holder is not None and _is_export(holder) else node.start_byte
-    return source.find(b"@", start, node.end_byte) >= 0
+    return holder if holder is not None and _is_export(holder) else node
 
 
 def _class_entity(node: Node, sem: Semantics, local: set[str]) -> EntityClass | None:
@@ -258,8 +262,7 @@ def _class_entity(node: Node, sem: Semantics, local: set[str]) -> EntityClass | 
         return None  # neither an entity nor a base class with columns or listeners
     name_node = node.child_by_field_name("name")
     extends, extends_module = _extends(node, sem)
-    holder = parent_of(node)
-    start_node = holder if holder is not None and _is_export(holder) else node
+    start_node = _statement_of(node)
     return EntityClass(
         name=node_text(name_node),
         kind=kind,

@@ -57,6 +57,7 @@ from readylint.semantics import (
     string_value,
     unwrap,
 )
+from readylint.semantics import ancestors as semantic_ancestors
 from readylint.values import Str, Template
 
 if TYPE_CHECKING:
@@ -274,13 +275,9 @@ def is_own_write(write: Write, scope: Scope) -> bool:
 
 
 def ancestors(node: Node, limit: int = MAX_ANCESTRY) -> Iterator[Node]:
-    """Parents up to the root, at most ``limit`` of them."""
-    current = parent_of(node)
-    steps = 0
-    while current is not None and steps < limit:
-        yield current
-        steps += 1
-        current = parent_of(current)
+    """Parents up to the root, at most ``limit`` of them (a deeper bound than the
+    evaluator's: transaction scopes can sit far above a write)."""
+    return semantic_ancestors(node, limit)
 
 
 def is_shallow(node: Node) -> bool:
