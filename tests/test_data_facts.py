@@ -13,8 +13,9 @@ from readylint import parsing, queries
 from readylint.config import Config
 from readylint.docs import all_docs
 from readylint.engine import run, select_rules
-from readylint.facts import Fact, Placer, data
+from readylint.facts import Fact, Placer, data, wanted
 from readylint.findings import Span
+from readylint.needles import Mentions
 from readylint.rule import FileContext
 from readylint.source import SourceFile
 
@@ -31,7 +32,7 @@ def extract(code: str, path: str = "src/service.ts") -> dict[str, list[Fact]]:
         a, b = source.position(start), source.position(end)
         return Span(a.line, a.column, a.column_utf16, b.line, b.column, b.column_utf16)
 
-    assert data.wants(source.data)
+    assert wanted(("data",), Mentions(source.data)) == ("data",)
     return data.extract(ctx, Placer(path, span))
 
 
@@ -479,9 +480,12 @@ def test_facts_are_plain_data() -> None:
 
 
 def test_wants_needs_typeorm_words() -> None:
-    assert not data.wants(b"const x = 1; export function f() { return x + 1; }")
-    assert data.wants(b"import { Repository } from 'typeorm';")
-    assert data.wants(b"class OrderSubscriber { listenTo() {} }")
+    def wants(code: bytes) -> bool:
+        return wanted(("data",), Mentions(code)) == ("data",)
+
+    assert not wants(b"const x = 1; export function f() { return x + 1; }")
+    assert wants(b"import { Repository } from 'typeorm';")
+    assert wants(b"class OrderSubscriber { listenTo() {} }")
 
 
 def test_deep_nesting_does_not_crash() -> None:

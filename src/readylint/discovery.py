@@ -149,7 +149,7 @@ class DiscoveryPlan:
     whether directories were given. ``candidates()`` walks lazily, so linting can
     start on the first files while the rest of the tree is still being listed."""
 
-    paths: list[Path]
+    given: list[tuple[Path, bool]]  # the paths that exist (absolute) and whether a directory
     project_root: Path
     top: Path | None
     tracked_env: set[str]
@@ -161,20 +161,17 @@ class DiscoveryPlan:
     def candidates(self) -> Iterator[Candidate]:
         """Each file once, in walk order (not sorted)."""
         seen: set[str] = set()
-        for given in self.paths:
-            absolute = Path(os.path.abspath(given))
-            if absolute.is_dir():
+        for absolute, is_dir in self.given:
+            if is_dir:
                 found: Iterable[Candidate] = _walk(
                     absolute, self.project_root, self.top, self.ignores, self.tracked_env
                 )
-            elif absolute.exists() or absolute.is_symlink():
+            else:
                 if self.force_exclude and self.ignores.excluded(absolute, False):
                     continue
                 rel = _relative(absolute, self.project_root)
                 committed = _committed_explicit(absolute, self.top, self.tracked_env)
                 found = [Candidate(str(absolute), rel, absolute.name, committed)]
-            else:
-                continue
             for candidate in found:
                 if candidate.path not in seen:
                     seen.add(candidate.path)
@@ -195,16 +192,19 @@ def plan(
     )
     exclude_spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
     ignores = _IgnoreStack(exclude_spec, (exclude_base or root).resolve())
+    existing: list[tuple[Path, bool]] = []
     missing: list[str] = []
-    directories_given = False
     for given in paths:
         absolute = Path(os.path.abspath(given))
         if absolute.is_dir():
-            directories_given = True
-        elif not (absolute.exists() or absolute.is_symlink()):
+            existing.append((absolute, True))
+        elif absolute.exists() or absolute.is_symlink():
+            existing.append((absolute, False))
+        else:
             missing.append(str(given))
+    directories_given = any(is_dir for _, is_dir in existing)
     return DiscoveryPlan(
-        paths, root, top, tracked_env, ignores, force_exclude, missing, directories_given
+        existing, root, top, tracked_env, ignores, force_exclude, missing, directories_given
     )
 
 

@@ -129,11 +129,6 @@ MAX_HOPS = 3
 MAX_PATH = 32  # parts of a callee path
 
 
-def wants(data: bytes) -> bool:
-    """Could this file hold such facts? (``facts.extract`` asks the same.)"""
-    return needles.Mentions(data).any(NEEDLES)
-
-
 def extract(ctx: FileContext, place: Placer) -> FileFacts:
     return _Extractor(ctx, place).run()
 

@@ -494,11 +494,6 @@ class _Extractor:
                 )
 
 
-def wants(data: bytes) -> bool:
-    """Could this file hold such facts? (``facts.extract`` asks the same.)"""
-    return needles.Mentions(data).any(NEEDLES)
-
-
 def extract(ctx: FileContext, place: Placer) -> FileFacts:
     return _Extractor(ctx, place).run()
 
