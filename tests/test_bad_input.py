@@ -13,7 +13,6 @@ import os
 import random
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -160,15 +159,17 @@ def test_unreadable_and_vanished_files(tmp_path: Path, monkeypatch: pytest.Monke
     vanishing = project / "vanishing.js"
     vanishing.write_text(GOOD, encoding="utf-8")
 
-    def read_only_open(path: str, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+    open_source = engine._open_source
+
+    def read_only_open(path: str) -> int:
         name = os.path.basename(path)
         if name == "locked.js":  # root can read mode-000 files: deny it here
             raise PermissionError(13, "Permission denied")
         if name == "vanishing.js":  # deleted between discovery and read
             Path(path).unlink(missing_ok=True)
-        return open(path, mode, *args, **kwargs)
+        return open_source(path)
 
-    monkeypatch.setattr(engine, "open", read_only_open, raising=False)
+    monkeypatch.setattr(engine, "_open_source", read_only_open)
     code, data = check(project)
     assert code == 1 and good_finding_kept(data)
     assert any("Permission denied" in m for m in notes_for(data, "locked.js"))
@@ -253,3 +254,15 @@ def test_a_named_pipe_named_like_a_source_file_is_skipped_not_waited_on(tmp_path
     code, data = check(project)
     assert code == 1 and good_finding_kept(data)
     assert notes_for(data, "pipe.js") == ["skipped: not a regular file"]
+
+
+@pytest.mark.parametrize("stated_size", [0, 4, 10, 20])
+def test_a_file_that_changed_size_after_stat_is_read_to_its_end(stated_size: int) -> None:
+    """The read trusts fstat's size only when it gets exactly that many bytes."""
+    reader, writer = os.pipe()
+    os.write(writer, b"0123456789")
+    os.close(writer)
+    try:
+        assert engine._read_all(reader, stated_size) == b"0123456789"
+    finally:
+        os.close(reader)

@@ -167,31 +167,54 @@ def read_candidate(candidate: Candidate, settings: Settings) -> tuple[bytes | No
     """The file's bytes, or None with a notification saying why it was not read."""
     result = FileResult(candidate.path)
     try:
-        path = candidate.location
-        status = os.stat(path)
-        if not stat.S_ISREG(status.st_mode):
-            # a named pipe or device named like a source file: reading could block forever
-            result.notifications.append(
-                Notification("skipped: not a regular file", candidate.path, level="note")
-            )
-            return None, result
-        size = status.st_size
-        if size > settings.config.max_file_size:
-            result.notifications.append(
-                Notification(
-                    f"skipped: {size} bytes is over max-file-size "
-                    f"({settings.config.max_file_size} bytes)",
-                    candidate.path,
-                    level="note",
+        # one descriptor for the checks and the read: cheaper than stat, open and a
+        # buffered file object, and a named pipe opened non-blocking cannot hang the run
+        fd = _open_source(candidate.location)
+        try:
+            status = os.fstat(fd)
+            if not stat.S_ISREG(status.st_mode):
+                # a named pipe or device named like a source file: reading could block
+                result.notifications.append(
+                    Notification("skipped: not a regular file", candidate.path, level="note")
                 )
-            )
-            return None, result
-        with open(path, "rb") as handle:
-            return handle.read(), result
+                return None, result
+            size = status.st_size
+            if size > settings.config.max_file_size:
+                result.notifications.append(
+                    Notification(
+                        f"skipped: {size} bytes is over max-file-size "
+                        f"({settings.config.max_file_size} bytes)",
+                        candidate.path,
+                        level="note",
+                    )
+                )
+                return None, result
+            return _read_all(fd, size), result
+        finally:
+            os.close(fd)
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         result.notifications.append(Notification(f"cannot read file: {reason}", candidate.path))
         return None, result
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _open_source(path: str) -> int:
+    return os.open(path, _OPEN_FLAGS)
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """The file's bytes: ``size`` of them in one read, unless it changed size meanwhile
+    (or the system returned less), then whatever is there up to its end."""
+    data = os.read(fd, size + 1)
+    if len(data) == size:
+        return data
+    parts = [data]
+    while chunk := os.read(fd, 1 << 20):
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 def lint_file(candidate: Candidate, settings: Settings) -> FileResult:

@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from readylint import needles as needle_index
@@ -27,6 +26,8 @@ if TYPE_CHECKING:
     from readylint.project import ProjectReport
     from readylint.source import SourceFile
 
+REQUIRE = needle_index.declare(b"require")[0]
+
 ANGLES = ("security", "infrastructure", "operations", "data", "compliance")
 
 TEST_DIRS = frozenset({"test", "tests", "__tests__", "__mocks__", "e2e", "fixtures"})
@@ -36,7 +37,7 @@ TEST_NAME = re.compile(r"\.(spec|test|e2e-spec)\.[^.]+$|^\.env\.test")
 @cache
 def is_test_path(rel_path: str) -> bool:
     """Test files, judged on the path relative to the directory being linted."""
-    parts = PurePosixPath(rel_path).parts
+    parts = [part for part in rel_path.split("/") if part and part != "."]
     if any(part in TEST_DIRS for part in parts[:-1]):
         return True
     return bool(parts) and bool(TEST_NAME.search(parts[-1]))
@@ -104,7 +105,9 @@ class FileContext:
         found = self.shared.get("semantics")
         if found is None:
             assert self.tree is not None
-            found = self.shared["semantics"] = Semantics(self.tree.root_node, self.captures)
+            found = self.shared["semantics"] = Semantics(
+                self.tree.root_node, self.captures, may_require=REQUIRE in self.mentions
+            )
         return found
 
     def shared_analysis(self, name: str, build: Callable[[], Any]) -> Any:

@@ -286,9 +286,26 @@ class CallIndex:
 
     def __init__(self, calls: list[Node]) -> None:
         self._calls = calls
-        self._by_name: dict[str, list[int]] = {}
+        by_name: dict[str, list[int]] = {}
+        self._by_name = by_name
         for position, call in enumerate(calls):
-            self._by_name.setdefault(member_name(call), []).append(position)
+            # ``member_name`` inlined for the plain callees of nearly every call: this
+            # loop visits every call of every file a call-based rule looks at
+            fn = call.child_by_field_name("function")
+            kind = fn.type if fn is not None else ""
+            if kind == "member_expression" or kind == "identifier":
+                holder = fn.child_by_field_name("property") if kind == "member_expression" else fn
+                text = holder.text if holder is not None else None
+                key = call.id
+                _CALLEES[key] = fn
+                name = _MEMBER_NAMES[key] = text.decode("utf-8", "replace") if text else ""
+            else:
+                name = member_name(call)
+            found = by_name.get(name)
+            if found is None:
+                by_name[name] = [position]
+            else:
+                found.append(position)
 
     def named(self, *names: str) -> list[Node]:
         """The calls of any of ``names``."""
@@ -308,10 +325,15 @@ class CallIndex:
 class Semantics:
     """Bindings and values of one file, indexed from the engine's captures."""
 
-    def __init__(self, root: Node, captures: dict[str, list[Node]]) -> None:
+    def __init__(
+        self, root: Node, captures: dict[str, list[Node]], *, may_require: bool = True
+    ) -> None:
         # the per-node memos were reset when the captures were made (queries.run); they
         # already hold what the call index and other analyses of this tree computed
         self.root = root
+        # False when the file never says "require": then no declarator can hold a
+        # require() and the question is not asked of each of them
+        self._may_require = may_require
         self.imports: dict[str, ImportBinding] = {}
         self.declarators: dict[str, list[Node]] = defaultdict(list)
         self.local_functions: set[str] = set()
@@ -411,6 +433,8 @@ class Semantics:
 
     def required_module(self, node: Node | None) -> tuple[str, str] | None:
         """``require('m')`` -> (m, 'default'); ``require('m').x`` -> (m, 'x')."""
+        if not self._may_require:
+            return None
         node = unwrap(node)
         if node is None:
             return None

@@ -13,7 +13,6 @@ import bisect
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate
-from pathlib import PurePosixPath
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -32,8 +31,9 @@ LANGUAGE_BY_SUFFIX = {
 @cache
 def language_for(path: str) -> str | None:
     """The grammar for a path: a JS/TS language, ``env``, ``json`` or None."""
-    name = PurePosixPath(path).name
-    suffix = PurePosixPath(path).suffix.lower()
+    name = path.rpartition("/")[2]  # string arithmetic: a PurePosixPath costs more here
+    dot = name.rfind(".")
+    suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""
     if name.startswith(".env"):
         return "env"
     if name == "ormconfig.json":
