@@ -293,7 +293,7 @@ class CallIndex:
             # loop visits every call of every file a call-based rule looks at
             fn = call.child_by_field_name("function")
             kind = fn.type if fn is not None else ""
-            if kind == "member_expression" or kind == "identifier":
+            if fn is not None and kind in ("member_expression", "identifier"):
                 holder = fn.child_by_field_name("property") if kind == "member_expression" else fn
                 text = holder.text if holder is not None else None
                 key = call.id
