@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import pytest
+
 from readylint import parsing, queries
+from readylint.config import Config
+from readylint.discovery import discover
+from readylint.engine import build_settings, lint_file, select_rules
 from readylint.semantics import CallIndex, node_text
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CODE = b"""
 import a from 'a';
@@ -46,3 +56,39 @@ def test_call_index_by_callee_name() -> None:
     # f(1)(2) calls a call: its callee has no name
     assert [node_text(c) for c in index.named("")] == ["f(1)(2)(3)", "f(1)(2)"]
     assert [node_text(c) for c in index.matching(lambda n: n.startswith("c"))] == ["a.b.c(x.y.z)"]
+
+
+def test_the_engine_reads_node_text_from_the_bytes_not_through_the_parse_callback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The engine's trees are parsed without their bytes (no re-parse): a ``node.text``
+    anywhere in rules or facts would read through the parse callback, a slice copy per
+    node. Every fixture and the example are linted, and no read may come after a parse."""
+    late: list[str] = []
+    parse = parsing.parse
+
+    def watched_parse(name: str, data: bytes, budget: float | None = None, **kw: Any) -> Any:
+        done = False
+
+        def read(offset: int, _point: object) -> bytes:
+            if done:
+                late.append(name)
+            return data[offset : offset + parsing.CHUNK]
+
+        tree = parsing.parser(name).parse(read)
+        done = True
+        return tree if not kw.get("keep_source", True) else parse(name, data, budget)
+
+    monkeypatch.setattr(parsing, "parse", watched_parse)
+    config = Config()
+    rules = select_rules(config)
+    settings = build_settings(config, rules)
+    settings.fact_extractors = tuple(
+        sorted({f for r in rules if r.scope == "project" for f in r.facts})
+    )
+    linted = 0
+    for root in (ROOT / "tests" / "fixtures", ROOT / "examples"):
+        for candidate in discover([root]).files:
+            linted += lint_file(candidate, settings).linted
+    assert linted > 100
+    assert late == []

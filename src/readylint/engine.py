@@ -38,7 +38,7 @@ from readylint.needles import Mentions
 from readylint.project import ProjectReport
 from readylint.registry import all_rules, matches
 from readylint.rule import FileContext, ProjectContext, Report, Rule, is_test_path
-from readylint.semantics import reset_parent_cache
+from readylint.semantics import reset_parent_cache, source_text
 from readylint.source import SourceFile, language_for
 from readylint.suppressions import Suppressions
 from readylint.suppressions import parse as parse_suppressions
@@ -128,14 +128,16 @@ def parse_best(source: SourceFile) -> tuple[Tree, str]:
     parses as TypeScript (it happens) is parsed as TypeScript."""
     assert source.language is not None
     deadline = time.monotonic() + parsing.parse_budget(len(source.data))  # one budget for all
-    tree = parsing.parse(source.language, source.data)
+    # no re-parse to give the tree its bytes: the engine reads node text from
+    # ``source.data`` (semantics.source_text)
+    tree = parsing.parse(source.language, source.data, keep_source=False)
     if tree.root_node.has_error and source.language == "javascript":
         for fallback in ("typescript", "tsx"):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
             try:
-                retry = parsing.parse(fallback, source.data, remaining)
+                retry = parsing.parse(fallback, source.data, remaining, keep_source=False)
             except parsing.ParseTimeout:
                 break  # the JavaScript tree, errors and all, is what we have
             if not retry.root_node.has_error:
@@ -274,6 +276,23 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     if not active and not (wants_facts and settings.fact_extractors):
         return result
     extractors = facts.wanted(settings.fact_extractors, mentions) if wants_facts else ()
+    with source_text(source.data):  # the tree is parsed without its bytes
+        _analyse(candidate, source, settings, result, active, extractors, mentions)
+    return result
+
+
+def _analyse(
+    candidate: Candidate,
+    source: SourceFile,
+    settings: Settings,
+    result: FileResult,
+    active: list[Rule],
+    extractors: tuple[str, ...],
+    mentions: Mentions,
+) -> None:
+    """Parse, capture, extract facts and run the rules; into ``result``."""
+    kind = file_kind(source.language)
+    is_test = is_test_path(candidate.lint_relative)
     tree: Tree | None = None
     captures: dict[str, list[Node]] = {}
     clock = time.perf_counter()
@@ -283,7 +302,7 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
             tree, language = parse_best(source)
         except parsing.ParseTimeout as exc:
             result.notifications.append(Notification(str(exc), candidate.path, level="warning"))
-            return result
+            return
         if tree.root_node.has_error:
             result.notifications.append(
                 Notification(
@@ -347,7 +366,6 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     )
     suppressions.apply(result.findings)
     result.notifications.extend(_suppression_notes(suppressions, candidate.path, settings))
-    return result
 
 
 def capture_names(rules: list[Rule], extractors: tuple[str, ...]) -> tuple[str, ...]:

@@ -54,11 +54,16 @@ def parse_budget(size: int) -> float:
     return 10.0 + 2.0 * size / 1_000_000
 
 
-def parse(name: str, data: bytes, budget: float | None = None) -> ts.Tree:
+def parse(
+    name: str, data: bytes, budget: float | None = None, *, keep_source: bool = True
+) -> ts.Tree:
     """Parse ``data``; raise ``ParseTimeout`` past the time budget.
 
     The progress callback that can cancel a parse only runs when tree-sitter reads
-    through a callback, so the bytes are handed over in chunks."""
+    through a callback, so the bytes are handed over in chunks. With
+    ``keep_source=False`` the tree's ``node.text`` reads through that callback, a
+    slice copy per node: the engine reads node text from the bytes instead
+    (``semantics.source_text``) and saves the re-parse below."""
     limit = parse_budget(len(data)) if budget is None else budget
     deadline = time.monotonic() + limit
 
@@ -74,9 +79,11 @@ def parse(name: str, data: bytes, budget: float | None = None) -> ts.Tree:
     except ValueError as exc:  # tree-sitter reports a cancelled parse this way
         active.reset()
         raise ParseTimeout(f"parsing took longer than {limit:.0f} s; the file was skipped") from exc
+    if not keep_source:
+        return tree
     # A tree read through a callback fetches every ``node.text`` through it again;
     # re-parsing the bytes with the finished tree as the old one reuses it whole
-    # (nearly free) and gives a tree that holds its source.
+    # (cheap, not free) and gives a tree that holds its source.
     return active.parse(data, old_tree=tree)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -81,9 +82,36 @@ class ImportBinding:
     node: Node
 
 
+# The bytes of the tree being analysed, while the engine analyses a tree parsed
+# without them (``parsing.parse(keep_source=False)``); None otherwise, and then
+# ``node.text`` is read.
+_SOURCE: bytes | None = None
+
+
+@contextmanager
+def source_text(data: bytes) -> Iterator[None]:
+    """Read node text from ``data`` (the bytes the tree was parsed from) meanwhile."""
+    global _SOURCE
+    _SOURCE = data
+    try:
+        yield
+    finally:
+        _SOURCE = None
+
+
+def node_bytes(node: Node) -> bytes:
+    source = _SOURCE
+    if source is not None:
+        return source[node.start_byte : node.end_byte]
+    return node.text or b""
+
+
 def node_text(node: Node | None) -> str:
     if node is None:
         return ""
+    source = _SOURCE
+    if source is not None:
+        return source[node.start_byte : node.end_byte].decode("utf-8", "replace")
     text = node.text  # a new bytes object on every access: read it once
     return "" if text is None else text.decode("utf-8", "replace")
 
@@ -211,13 +239,12 @@ def member_name(call: Node) -> str:
     else:
         fn = call_function(call)
         kind = fn.type if fn is not None else ""
-    text = None
+    name = ""
     if fn is not None and kind == "member_expression":
-        prop = fn.child_by_field_name("property")
-        text = prop.text if prop is not None else None
+        name = node_text(fn.child_by_field_name("property"))
     elif fn is not None and kind == "identifier":
-        text = fn.text
-    name = _MEMBER_NAMES[key] = text.decode("utf-8", "replace") if text else ""
+        name = node_text(fn)
+    _MEMBER_NAMES[key] = name
     return name
 
 
@@ -295,10 +322,9 @@ class CallIndex:
             kind = fn.type if fn is not None else ""
             if fn is not None and kind in ("member_expression", "identifier"):
                 holder = fn.child_by_field_name("property") if kind == "member_expression" else fn
-                text = holder.text if holder is not None else None
                 key = call.id
                 _CALLEES[key] = fn
-                name = _MEMBER_NAMES[key] = text.decode("utf-8", "replace") if text else ""
+                name = _MEMBER_NAMES[key] = node_text(holder)
             else:
                 name = member_name(call)
             found = by_name.get(name)
@@ -447,7 +473,7 @@ class Semantics:
         if node.type != "call_expression":
             return None
         fn = call_function(node)  # `require` itself, not a long callee's text
-        if fn is None or fn.type != "identifier" or fn.text != b"require":
+        if fn is None or fn.type != "identifier" or node_bytes(fn) != b"require":
             return None
         args = call_arguments(node)
         if len(args) == 1 and args[0].type == "string":

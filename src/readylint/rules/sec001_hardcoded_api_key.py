@@ -40,6 +40,7 @@ from readylint.semantics import (
     enclosing_class,
     function_parameters,
     member_name,
+    node_bytes,
     node_text,
     parent_of,
     pattern_names,
@@ -557,7 +558,7 @@ class _Scan:
         if node.type == "member_expression":
             # the field's name first: it is cheap and rules out nearly every member
             prop = node.child_by_field_name("property")
-            if prop is None or not KEY_FIELD_TAIL.search(prop.text or b""):
+            if prop is None or not KEY_FIELD_TAIL.search(node_bytes(prop)):
                 return None
             name = node_text(prop)
         elif node.type == "subscript_expression":
@@ -565,7 +566,7 @@ class _Scan:
             if index is None:
                 return None
             if index.type == "string":
-                if not KEY_FIELD_TAIL.search((index.text or b"")[1:-1]):
+                if not KEY_FIELD_TAIL.search(node_bytes(index)[1:-1]):
                     return None
                 name = string_value(index)
             elif index.type in ("identifier", "member_expression"):
@@ -953,7 +954,7 @@ class _Scan:
                 continue
             pattern = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
-            if pattern is None or not hinted(pattern.text or b""):
+            if pattern is None or not hinted(node_bytes(pattern)):
                 continue
             if pattern.type == "identifier" and value is not None:
                 yield node_text(pattern), value
@@ -970,7 +971,7 @@ class _Scan:
             value = node.child_by_field_name("value")
             if key_node is None or value is None:
                 continue
-            if key_node.type != "computed_property_name" and not hinted(key_node.text or b""):
+            if key_node.type != "computed_property_name" and not hinted(node_bytes(key_node)):
                 continue  # a computed key may name a constant that holds a header name
             key = self.sem.property_key(key_node)
             if key is not None:
@@ -980,13 +981,13 @@ class _Scan:
                 continue
             field_name = node.child_by_field_name("name") or node.child_by_field_name("property")
             value = node.child_by_field_name("value")
-            if field_name is not None and value is not None and hinted(field_name.text or b""):
+            if field_name is not None and value is not None and hinted(node_bytes(field_name)):
                 yield node_text(field_name), value
         for node in self.ctx.captures["assignment"]:
             if node.type != "assignment_expression" or not holds_hint(node):
                 continue
             left = node.child_by_field_name("left")
-            if left is None or not hinted(left.text or b""):
+            if left is None or not hinted(node_bytes(left)):
                 continue
             target = _assigned_target_name(self.sem, left)
             value = node.child_by_field_name("right")
@@ -996,12 +997,12 @@ class _Scan:
             if not holds_hint(node):
                 continue
             params = node.child_by_field_name("parameters")
-            if params is not None and hinted(params.text or b""):
+            if params is not None and hinted(node_bytes(params)):
                 for param in function_parameters(node):
                     yield from _parameter_defaults(param)
         for node in self.ctx.calls.named(*HEADER_SETTERS):
             args = call_arguments(node)
-            if len(args) == 2 and (args[0].type != "string" or hinted(args[0].text or b"")):
+            if len(args) == 2 and (args[0].type != "string" or hinted(node_bytes(args[0]))):
                 header = self.sem.value(args[0])
                 if isinstance(header, Str):
                     yield header.value, args[1]
