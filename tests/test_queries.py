@@ -92,3 +92,21 @@ def test_the_engine_reads_node_text_from_the_bytes_not_through_the_parse_callbac
             linted += lint_file(candidate, settings).linted
     assert linted > 100
     assert late == []
+
+
+def test_capture_sets_round_up_to_a_few_tiers() -> None:
+    """Any combination of active rules queries one of a handful of kind sets, so a
+    process compiles a few queries per language; each holds what was asked for."""
+    for needed in (
+        queries.SEMANTIC_CAPTURES,
+        ("call", "import"),
+        ("call", "pair"),
+        ("method", "call"),
+        ("binary",),
+    ):
+        kinds = queries.query_kinds(needed)
+        assert set(needed) <= set(kinds)
+        assert frozenset(kinds) in queries.TIERS
+    assert queries.query_kinds(("call",)) == queries.query_kinds(("new", "class"))
+    # a kind no tier knows is added to the smallest tier that holds the rest
+    assert set(queries.query_kinds(("string", "call"))) == {"string"} | queries.TIERS[1]

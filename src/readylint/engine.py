@@ -380,7 +380,7 @@ def _capture_names(
 ) -> tuple[str, ...]:
     kinds = {*queries.SEMANTIC_CAPTURES, *facts.extractor_captures(extractors)}
     kinds.update(kind for rule in rule_types for kind in rule.captures)
-    return tuple(sorted(kinds))
+    return queries.query_kinds(kinds)
 
 
 def _account(settings: Settings, what: str, since: float) -> None:
