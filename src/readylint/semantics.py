@@ -370,6 +370,7 @@ class Semantics:
         self._memo: dict[int, Value] = {}
         self._evaluating: set[int] = set()
         self._binding_scopes: dict[str, dict[int, list[Node]]] = {}  # name -> scope id -> decls
+        self._parameter_names: dict[int, frozenset[str]] = {}  # function/catch id -> names
         self._index(captures)
 
     # -- indexing ---------------------------------------------------------
@@ -526,15 +527,27 @@ class Semantics:
 
     def _shadowed_by_parameter(self, ident: Node, name: str) -> bool:
         for parent in ancestors(ident):
-            if parent.type in FUNCTION_TYPES:
-                for param in function_parameters(parent):
-                    if name in pattern_names(param):
-                        return True
-            elif parent.type == "catch_clause":
-                caught = parent.child_by_field_name("parameter")
-                if caught is not None and name in pattern_names(caught):
-                    return True
+            kind = parent.type
+            if (kind in FUNCTION_TYPES or kind == "catch_clause") and name in self._parameters(
+                parent
+            ):
+                return True
         return False
+
+    def _parameters(self, scope: Node) -> frozenset[str]:
+        """The names a function's parameters (or a catch clause's) bind, read once per
+        scope: every name looked up inside a function asks its parameters again."""
+        key = scope.id
+        found = self._parameter_names.get(key)
+        if found is None:
+            if scope.type == "catch_clause":
+                caught = scope.child_by_field_name("parameter")
+                params = [caught] if caught is not None else []
+            else:
+                params = function_parameters(scope)
+            found = frozenset(name for param in params for name in pattern_names(param))
+            self._parameter_names[key] = found
+        return found
 
     def binding_of(self, ident: Node) -> Node | None:
         """The declarator that a name refers to in the nearest enclosing scope,
@@ -551,14 +564,11 @@ class Semantics:
                 scopes.setdefault(scope.id if scope is not None else -1, []).append(decl)
             self._binding_scopes[name] = scopes
         for parent in ancestors(ident):
-            if parent.type in FUNCTION_TYPES or parent.type == "catch_clause":
-                if parent.type == "catch_clause":
-                    param = parent.child_by_field_name("parameter")
-                    params = [param] if param is not None else []
-                else:
-                    params = function_parameters(parent)
-                if any(name in pattern_names(p) for p in params):
-                    return None
+            kind = parent.type
+            if (kind in FUNCTION_TYPES or kind == "catch_clause") and name in self._parameters(
+                parent
+            ):
+                return None
             found = scopes.get(parent.id)
             if found:
                 return found[0] if len(found) == 1 else None
