@@ -311,7 +311,8 @@ def _analyse(
                     level="note",
                 )
             )
-        captures = queries.run(language, capture_names(active, extractors), tree.root_node)
+        if active or extractors:  # else the file was parsed for its syntax note only
+            captures = queries.run(language, capture_names(active, extractors), tree.root_node)
     _account(settings, "(parse+query)", clock)
     # one Semantics (and other analyses) for rules and facts
     shared: dict[str, Any] = {"mentions": mentions}
