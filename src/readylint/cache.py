@@ -12,13 +12,12 @@ version is ignored and rebuilt: the cache is never trusted over the source.
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from readylint import __version__
+from readylint import __version__, jsontext
 
 SCHEMA_VERSION = 1
 DB_NAME = "cache.sqlite"
@@ -102,7 +101,7 @@ class ResultCache:
             return None
         try:
             row = self._db.execute("SELECT payload FROM results WHERE path=?", (path,)).fetchone()
-            payload = json.loads(row[0]) if row is not None else None
+            payload = jsontext.loads(row[0]) if row is not None else None
         except (sqlite3.Error, ValueError, TypeError):
             return None
         return payload if isinstance(payload, dict) else None
@@ -113,7 +112,7 @@ class ResultCache:
         if self._db is None:
             return
         self._pending.append(
-            (path, stamp.mtime_ns, stamp.size, digest, key, json.dumps(payload, sort_keys=True))
+            (path, stamp.mtime_ns, stamp.size, digest, key, jsontext.dumps(payload, indent=False))
         )
 
     def flush(self) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
-from readylint import __version__
+from readylint import __version__, jsontext
 from readylint.engine import RunResult
 from readylint.output import visible
 from readylint.registry import rules_by_code
@@ -14,8 +13,8 @@ from readylint.registry import rules_by_code
 JSON_VERSION = 1
 
 
-def finding_dict(finding: Any) -> dict[str, Any]:
-    rule = rules_by_code().get(finding.rule)
+def finding_dict(finding: Any, rules: dict[str, Any] | None = None) -> dict[str, Any]:
+    rule = (rules if rules is not None else rules_by_code()).get(finding.rule)
     return {
         "rule": finding.rule,
         "name": rule.name if rule else finding.rule,
@@ -49,11 +48,12 @@ def summary(result: RunResult) -> dict[str, Any]:
 
 
 def render(result: RunResult, **_: Any) -> str:
+    rules = rules_by_code()
     document = {
         "version": JSON_VERSION,
         "tool": {"name": "readylint", "version": __version__},
-        "findings": [finding_dict(f) for f in visible(result)],
+        "findings": [finding_dict(f, rules) for f in visible(result)],
         "notifications": [n.to_dict() for n in result.notifications],
         "summary": summary(result),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(document) + "\n"

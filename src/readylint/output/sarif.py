@@ -8,14 +8,13 @@ models only ``tags``; ``_to_json`` walks the attrs classes by their
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
 import attr
 import sarif_om as om
 
-from readylint import __version__
+from readylint import __version__, jsontext
 from readylint.docs import doc_for
 from readylint.engine import RunResult
 from readylint.findings import Finding
@@ -34,24 +33,47 @@ _DROP_DEFAULTS = {
 
 
 def _to_json(obj: Any) -> Any:
-    if attr.has(type(obj)):
-        data: dict[str, Any] = {}
-        for field in attr.fields(type(obj)):
-            value = getattr(obj, field.name)
-            if value is None:
-                continue
-            if field.name in _DROP_DEFAULTS and value == field.default:
-                continue
-            if field.name == "newline_sequences":
-                continue
-            data[field.metadata.get("schema_property_name", field.name)] = _to_json(value)
-        data.update(getattr(obj, "extra", {}))
-        return data
+    if obj is None or isinstance(obj, str | int | float):
+        return obj
     if isinstance(obj, list | tuple):
         return [_to_json(v) for v in obj]
     if isinstance(obj, dict):
         return {k: _to_json(v) for k, v in obj.items()}
-    return obj
+    plan = _plan_of(type(obj))
+    if plan is None:
+        return obj
+    data: dict[str, Any] = {}
+    for name, key, drop_default, default in plan:
+        value = getattr(obj, name)
+        if value is None or (drop_default and value == default):
+            continue
+        data[key] = _to_json(value)
+    data.update(getattr(obj, "extra", {}))
+    return data
+
+
+# attrs class -> (attribute, SARIF name, dropped when default, default) per field, or
+# None for other types: read once per class, not for each of thousands of results
+_PLANS: dict[type, tuple[tuple[str, str, bool, Any], ...] | None] = {}
+
+
+def _plan_of(cls: type) -> tuple[tuple[str, str, bool, Any], ...] | None:
+    if cls not in _PLANS:
+        _PLANS[cls] = (
+            tuple(
+                (
+                    field.name,
+                    field.metadata.get("schema_property_name", field.name),
+                    field.name in _DROP_DEFAULTS,
+                    field.default,
+                )
+                for field in attr.fields(cls)
+                if field.name != "newline_sequences"
+            )
+            if attr.has(cls)
+            else None
+        )
+    return _PLANS[cls]
 
 
 def _bag(tags: list[str], **extra: Any) -> om.PropertyBag:
@@ -193,4 +215,4 @@ def render(result: RunResult, category: str | None = None, **_: Any) -> str:
         ),
     )
     log = om.SarifLog(version="2.1.0", schema_uri=SCHEMA, runs=[run])
-    return json.dumps(_to_json(log), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(_to_json(log)) + "\n"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from readylint import jsontext
 from readylint.report.model import (
     CONDITIONAL_AT,
     MAX_PLACES,
@@ -98,4 +98,4 @@ def document(report: Readiness) -> dict[str, Any]:
 
 
 def render_json(report: Readiness) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(document(report)) + "\n"
