@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 HEADER = re.compile(r"^#\s+([A-Z]{3}\d{3})\s+([a-z0-9-]+)\s*$")
@@ -54,6 +53,8 @@ def _first_code_block(text: str) -> str:
 
 
 def docs_dir() -> Path:
+    from importlib import resources  # ~4 ms to import: only runs that show docs pay it
+
     packaged = resources.files("readylint").joinpath("_docs")
     if packaged.is_dir():
         return Path(str(packaged))

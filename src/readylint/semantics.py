@@ -86,6 +86,9 @@ class ImportBinding:
 # without them (``parsing.parse(keep_source=False)``); None otherwise, and then
 # ``node.text`` is read.
 _SOURCE: bytes | None = None
+# how a value that is (or wraps) a require() call starts: ``require(…)``, ``(require(…))``,
+# ``<T>require(…)``
+_REQUIRE_STARTS = (b"require", b"(", b"<")
 
 
 @contextmanager
@@ -434,16 +437,18 @@ class Semantics:
         name = node.child_by_field_name("name")
         if name is None:
             return
-        value = unwrap(node.child_by_field_name("value"))
-        required = self.required_module(value)
-        if name.type == "identifier":
-            self.declarators[node_text(name)].append(node)
+        kind = name.type
+        if kind == "identifier":
+            local = node_text(name)
+            self.declarators[local].append(node)
+            required = self._required_value(node)
             if required is not None:
-                self.imports[node_text(name)] = ImportBinding(required[0], required[1], node)
+                self.imports[local] = ImportBinding(required[0], required[1], node)
             return
-        if name.type == "object_pattern":
+        if kind == "object_pattern":
             for local in pattern_names(name):
                 self.declarators[local].append(node)
+            required = self._required_value(node)
             if required is not None and required[1] in ("default", "*"):
                 for prop in name.named_children:
                     if prop.type == "shorthand_property_identifier_pattern":
@@ -457,6 +462,18 @@ class Semantics:
                             self.imports[node_text(local_node)] = ImportBinding(
                                 required[0], node_text(key), node
                             )
+
+    def _required_value(self, declarator: Node) -> tuple[str, str] | None:
+        """``required_module`` of a declarator's value, asked only of a value that can be
+        one: its source starts with ``require`` or a wrapper (most values are not)."""
+        value = declarator.child_by_field_name("value")
+        if value is None or not self._may_require:
+            return None
+        if _SOURCE is not None:
+            start = value.start_byte
+            if not _SOURCE.startswith(_REQUIRE_STARTS, start, start + 7):
+                return None
+        return self.required_module(value)
 
     def required_module(self, node: Node | None) -> tuple[str, str] | None:
         """``require('m')`` -> (m, 'default'); ``require('m').x`` -> (m, 'x')."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -930,28 +929,18 @@ class _Scan:
     def _is_authorization(name: str) -> bool:
         return name_words(name)[-1:] == ("authorization",)
 
-    def _hint_holder(self) -> Callable[[Node], bool]:
-        """A test: does a node's source hold a hint word (``key``, ``token``, …, in any
-        case)? Asked with a bisection over where the words occur in the file."""
-        starts = self.mentions.starts(self.hint_words)
-        count = len(starts)
-
-        def holds_hint(node: Node) -> bool:
-            index = bisect_left(starts, node.start_byte)
-            return index < count and starts[index] < node.end_byte
-
-        return holds_hint
-
     def _named_sites(self) -> Iterator[tuple[str, Node]]:
         """(name, value) of every declarator, key, field, assignment, parameter default
         and header setter whose name may name a credential (bytes checked first)."""
         hinted = self.hint_bytes.search
-        # nearly every site holds no hint word at all: ruled out by its byte range alone
-        holds_hint = self._hint_holder()
+        hints = self.mentions.starts(self.hint_words)
         data = self.ctx.source.data
-        for node in self.ctx.captures["declarator"]:
-            if not holds_hint(node):
-                continue
+        captures = self.ctx.captures
+
+        def computed(pair: Node) -> bool:  # may name a constant that holds a header name
+            return data[pair.start_byte : pair.start_byte + 1] == b"["
+
+        for node in _holding(captures["declarator"], hints):
             pattern = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
             if pattern is None or not hinted(node_bytes(pattern)):
@@ -964,9 +953,7 @@ class _Scan:
                         right = prop.child_by_field_name("right")
                         if right is not None:
                             yield node_text(prop.child_by_field_name("left")), right
-        for node in self.ctx.captures["pair"]:
-            if data[node.start_byte : node.start_byte + 1] != b"[" and not holds_hint(node):
-                continue  # (a computed key may name a constant that holds a header name)
+        for node in _holding(captures["pair"], hints, computed):
             key_node = node.child_by_field_name("key")
             value = node.child_by_field_name("value")
             if key_node is None or value is None:
@@ -976,15 +963,13 @@ class _Scan:
             key = self.sem.property_key(key_node)
             if key is not None:
                 yield key, value
-        for node in self.ctx.captures["field"]:
-            if not holds_hint(node):
-                continue
+        for node in _holding(captures["field"], hints):
             field_name = node.child_by_field_name("name") or node.child_by_field_name("property")
             value = node.child_by_field_name("value")
             if field_name is not None and value is not None and hinted(node_bytes(field_name)):
                 yield node_text(field_name), value
-        for node in self.ctx.captures["assignment"]:
-            if node.type != "assignment_expression" or not holds_hint(node):
+        for node in _holding(captures["assignment"], hints):
+            if node.type != "assignment_expression":
                 continue
             left = node.child_by_field_name("left")
             if left is None or not hinted(node_bytes(left)):
@@ -993,9 +978,7 @@ class _Scan:
             value = node.child_by_field_name("right")
             if target and value is not None:
                 yield target, value
-        for node in self.ctx.captures["function"]:
-            if not holds_hint(node):
-                continue
+        for node in _holding(captures["function"], hints):
             params = node.child_by_field_name("parameters")
             if params is not None and hinted(node_bytes(params)):
                 for param in function_parameters(node):
@@ -1117,6 +1100,24 @@ def _share_line_secrets(source: SourceFile, reports: list[Report]) -> Iterator[R
         if shared:
             report.secrets = (*report.secrets, *dict.fromkeys(shared))
         yield report
+
+
+def _holding(
+    nodes: list[Node], starts: list[int], keep: Callable[[Node], bool] | None = None
+) -> list[Node]:
+    """The ``nodes`` (in document order) whose source holds one of ``starts`` (where the
+    hint words begin), and those ``keep`` takes: one walk along both lists, so nearly
+    every site is ruled out by its byte range alone."""
+    count = len(starts)
+    at = 0
+    held: list[Node] = []
+    for node in nodes:
+        start = node.start_byte
+        while at < count and starts[at] < start:
+            at += 1
+        if (at < count and starts[at] < node.end_byte) or (keep is not None and keep(node)):
+            held.append(node)
+    return held
 
 
 def _is_key_field(name: str) -> bool:
