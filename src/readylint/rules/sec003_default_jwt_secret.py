@@ -114,9 +114,11 @@ class DefaultJwtSecret(Rule):
         operator = node_text(node.child_by_field_name("operator"))
         if operator not in ("||", "??"):
             return
-        right = sem.value(node.child_by_field_name("right"))
         name = _secret_read_in(sem, node.child_by_field_name("left"))
-        if name is not None and _is_literal_secret(right):
+        if name is None:
+            return  # most fallbacks: the right side is not evaluated
+        right = sem.value(node.child_by_field_name("right"))
+        if _is_literal_secret(right):
             yield _fallback_report(name, right)
 
     def _check_ternary(self, sem: Semantics, node: Node) -> Iterator[Report]:

@@ -53,18 +53,28 @@ class InsecureJwtVerification(Rule):
     needles = (b"ignoreExpiration", b"algorithms", b"decode")
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
+        # an option is named in this file (a computed key resolves to a constant that
+        # holds the name here too); "decode" alone brought most files
+        options = any(word in ctx.mentions for word in (b"ignoreExpiration", b"algorithms"))
+        # jsonwebtoken's decode may be imported under any name; otherwise only decode()
+        calls = (
+            ctx.captures["call"] if b"jsonwebtoken" in ctx.mentions else ctx.calls.named("decode")
+        )
+        if not options and not calls:
+            return
         sem = ctx.semantics
         # outside JWT code, `algorithms: ['none']` may be a compression or hash setting
         jwt_file = any(JWT_MODULE.search(b.module) for b in sem.imports.values())
-        for pair in ctx.captures["pair"]:
-            key = sem.property_key(pair.child_by_field_name("key"))
-            if key in ("ignoreExpiration", "algorithms") and not _in_non_verifying_call(pair):
-                yield from self._check_option(
-                    sem, key, pair, pair.child_by_field_name("value"), jwt_file
-                )
-        for assignment in ctx.captures["assignment"]:
-            yield from self._check_option_assignment(sem, assignment, jwt_file)
-        for call in ctx.captures["call"]:
+        if options:
+            for pair in ctx.captures["pair"]:
+                key = sem.property_key(pair.child_by_field_name("key"))
+                if key in ("ignoreExpiration", "algorithms") and not _in_non_verifying_call(pair):
+                    yield from self._check_option(
+                        sem, key, pair, pair.child_by_field_name("value"), jwt_file
+                    )
+            for assignment in ctx.captures["assignment"]:
+                yield from self._check_option_assignment(sem, assignment, jwt_file)
+        for call in calls:
             if _is_jwt_decode(sem, call):
                 yield from self._check_decode(call)
 
