@@ -110,3 +110,13 @@ def test_capture_sets_round_up_to_a_few_tiers() -> None:
     assert queries.query_kinds(("call",)) == queries.query_kinds(("new", "class"))
     # a kind no tier knows is added to the smallest tier that holds the rest
     assert set(queries.query_kinds(("string", "call"))) == {"string"} | queries.TIERS[1]
+
+
+def test_holding_keeps_the_nodes_whose_source_holds_an_offset() -> None:
+    calls = capture(("call",))["call"]
+    starts = sorted(CODE.index(word) for word in (b"z)", b"query"))
+    held = queries.holding(calls, starts)
+    assert [node_text(c) for c in held] == ["a.b.c(x.y.z)", "db.query(sql)"]
+    assert queries.holding(calls, []) == []
+    kept = queries.holding(calls, starts, keep=lambda c: node_text(c).startswith("f(1)(2)("))
+    assert [node_text(c) for c in kept] == ["a.b.c(x.y.z)", "f(1)(2)(3)", "db.query(sql)"]

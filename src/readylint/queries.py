@@ -10,7 +10,7 @@ by node.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from itertools import accumulate
 from operator import attrgetter
@@ -137,6 +137,25 @@ def in_document_order(nodes: list[Node]) -> list[Node]:
             position += 1
         ordered[first:position] = sorted(ordered[first:position], key=_END, reverse=True)
     return ordered
+
+
+def holding(
+    nodes: list[Node], starts: list[int], keep: Callable[[Node], bool] | None = None
+) -> list[Node]:
+    """The ``nodes`` of a capture list (document order) whose source holds one of the
+    sorted offsets ``starts`` (where a rule's words begin, ``Mentions.starts``), and
+    those ``keep`` takes. One walk along both lists: a rule that needs a word inside a
+    node rules out nearly every node by its byte range alone."""
+    count = len(starts)
+    at = 0
+    held: list[Node] = []
+    for node in nodes:
+        start = node.start_byte
+        while at < count and starts[at] < start:
+            at += 1
+        if (at < count and starts[at] < node.end_byte) or (keep is not None and keep(node)):
+            held.append(node)
+    return held
 
 
 def run(language: str, names: tuple[str, ...], root: Node) -> dict[str, list[Node]]:

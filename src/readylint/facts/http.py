@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from readylint import needles
 from readylint.facts import Fact, FileFacts, Placer
 from readylint.patterns import descendants
+from readylint.queries import holding
 from readylint.semantics import (
     FUNCTION_TYPES,
     Semantics,
@@ -97,6 +98,10 @@ NEEDLES = needles.declare(
 )  # fmt: skip
 
 
+# what an assignment the extractor records names: a server timeout or an export
+ASSIGNMENT_WORDS = needles.declare(b"timeout", b"exports")
+
+
 class _Extractor:
     def __init__(self, ctx: FileContext, place: Placer) -> None:
         self.ctx = ctx
@@ -125,7 +130,9 @@ class _Extractor:
         for node in self.ctx.captures.get("class", []):
             self._nest_controller(node)
             self._global_interceptor_class(node)
-        for node in self.ctx.captures.get("assignment", []):
+        # a timeout setting or an export names "timeout" or "exports" inside it
+        words = self.ctx.mentions.starts(ASSIGNMENT_WORDS)
+        for node in holding(self.ctx.captures.get("assignment", []), words):
             self._assignment(node)
         self._imports_and_exports()
         return {k: v for k, v in self.facts.items() if v}

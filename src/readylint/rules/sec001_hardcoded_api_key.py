@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,7 @@ from readylint.envfile import is_template_env, parse_env
 from readylint.findings import Level, mask_secret
 from readylint.needles import Mentions
 from readylint.patterns import descendants
-from readylint.queries import in_document_order
+from readylint.queries import holding, in_document_order
 from readylint.rule import FileContext, Option, Report, Rule
 from readylint.semantics import (
     FUNCTION_TYPES,
@@ -940,7 +940,7 @@ class _Scan:
         def computed(pair: Node) -> bool:  # may name a constant that holds a header name
             return data[pair.start_byte : pair.start_byte + 1] == b"["
 
-        for node in _holding(captures["declarator"], hints):
+        for node in holding(captures["declarator"], hints):
             pattern = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
             if pattern is None or not hinted(node_bytes(pattern)):
@@ -953,7 +953,7 @@ class _Scan:
                         right = prop.child_by_field_name("right")
                         if right is not None:
                             yield node_text(prop.child_by_field_name("left")), right
-        for node in _holding(captures["pair"], hints, computed):
+        for node in holding(captures["pair"], hints, computed):
             key_node = node.child_by_field_name("key")
             value = node.child_by_field_name("value")
             if key_node is None or value is None:
@@ -963,12 +963,12 @@ class _Scan:
             key = self.sem.property_key(key_node)
             if key is not None:
                 yield key, value
-        for node in _holding(captures["field"], hints):
+        for node in holding(captures["field"], hints):
             field_name = node.child_by_field_name("name") or node.child_by_field_name("property")
             value = node.child_by_field_name("value")
             if field_name is not None and value is not None and hinted(node_bytes(field_name)):
                 yield node_text(field_name), value
-        for node in _holding(captures["assignment"], hints):
+        for node in holding(captures["assignment"], hints):
             if node.type != "assignment_expression":
                 continue
             left = node.child_by_field_name("left")
@@ -978,7 +978,7 @@ class _Scan:
             value = node.child_by_field_name("right")
             if target and value is not None:
                 yield target, value
-        for node in _holding(captures["function"], hints):
+        for node in holding(captures["function"], hints):
             params = node.child_by_field_name("parameters")
             if params is not None and hinted(node_bytes(params)):
                 for param in function_parameters(node):
@@ -1100,24 +1100,6 @@ def _share_line_secrets(source: SourceFile, reports: list[Report]) -> Iterator[R
         if shared:
             report.secrets = (*report.secrets, *dict.fromkeys(shared))
         yield report
-
-
-def _holding(
-    nodes: list[Node], starts: list[int], keep: Callable[[Node], bool] | None = None
-) -> list[Node]:
-    """The ``nodes`` (in document order) whose source holds one of ``starts`` (where the
-    hint words begin), and those ``keep`` takes: one walk along both lists, so nearly
-    every site is ruled out by its byte range alone."""
-    count = len(starts)
-    at = 0
-    held: list[Node] = []
-    for node in nodes:
-        start = node.start_byte
-        while at < count and starts[at] < start:
-            at += 1
-        if (at < count and starts[at] < node.end_byte) or (keep is not None and keep(node)):
-            held.append(node)
-    return held
 
 
 def _is_key_field(name: str) -> bool:

@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from readylint import needles
 from readylint.findings import Level
 from readylint.guards import is_development_only
 from readylint.patterns import descendants
+from readylint.queries import holding
 from readylint.rule import FileContext, Report, Rule
 from readylint.semantics import (
     FUNCTION_TYPES,
@@ -66,6 +68,8 @@ NAMES = ("identifier", "shorthand_property_identifier")
 MAX_ALIASES = 4  # const e = err as Error; const error = e; …
 MAX_FOLLOW = 2  # local variables followed from a response body (body -> payload -> message)
 FIX = "log it on the server and send a generic message"
+EXCEPTION_WORD = needles.declare(b"exception")
+BODY_WORD = needles.declare(b"body")
 
 
 @dataclass(frozen=True)
@@ -94,8 +98,10 @@ class ErrorDetailsLeak(Rule):
         )
         calls = ctx.captures["call"] if uses_errorhandler else ctx.calls.named(*SEND_METHODS)
         # every Nest exception (and HttpException) is named ...Exception
-        news = ctx.captures["new"] if b"exception" in ctx.mentions else []
-        assignments = ctx.captures["assignment"] if b"body" in ctx.mentions else []
+        # a Nest exception's name ends in Exception; Koa's body is set as `ctx.body = …`
+        mentions = ctx.mentions
+        news = holding(ctx.captures["new"], mentions.starts(EXCEPTION_WORD))
+        assignments = holding(ctx.captures["assignment"], mentions.starts(BODY_WORD))
         if not (calls or news or assignments):
             return
         sem = ctx.semantics
