@@ -48,14 +48,7 @@ class ResultCache:
             gitignore = self.directory / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("*\n", encoding="utf-8")
-            # lookups also run on the process pool's task thread, which feeds the workers
-            # while the main thread collects results; the two never use it at once
-            db = sqlite3.connect(
-                self.directory / DB_NAME,
-                timeout=10,
-                isolation_level=None,
-                check_same_thread=False,
-            )
+            db = sqlite3.connect(self.directory / DB_NAME, timeout=10, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute(

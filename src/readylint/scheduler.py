@@ -27,12 +27,14 @@ from readylint.cache import ResultCache, Stamp, content_hash
 from readylint.discovery import Candidate
 from readylint.engine import FileResult, Settings, applicable_rules, lint_bytes, read_candidate
 from readylint.findings import Finding, Notification
+from readylint.workers import ChunkPool
 
 LOG = logging.getLogger("readylint")
 MIN_FILES_PER_WORKER = 16
 # files per task: small enough to balance the workers at the end of a run, big
 # enough to keep the traffic between processes low
 CHUNK_FILES = 32
+CHUNK_PATH_BYTES = 16_000
 _WORKER_SETTINGS: Settings | None = None  # set before fork, inherited by workers
 
 
@@ -132,15 +134,28 @@ def _lint_chunk(chunk: list[Candidate]) -> list[tuple[FileResult, str]]:
     return [_lint_one(candidate, _WORKER_SETTINGS) for candidate in chunk]
 
 
-def _chunks(items: Iterable[Candidate], size: int) -> Iterator[list[Candidate]]:
+def _chunks(items: Iterable[Candidate]) -> Iterator[list[Candidate]]:
+    """``CHUNK_FILES`` candidates a chunk, fewer when their paths are long: a queued
+    chunk must fit in its worker's pipe while the worker is busy."""
     chunk: list[Candidate] = []
+    size = 0
     for item in items:
         chunk.append(item)
-        if len(chunk) == size:
+        size += len(item.location) + len(item.path) + len(item.lint_relative)
+        if len(chunk) == CHUNK_FILES or size > CHUNK_PATH_BYTES:
             yield chunk
             chunk = []
+            size = 0
     if chunk:
         yield chunk
+
+
+def _crashed(candidate: Candidate) -> tuple[FileResult, str]:
+    """What a file that stops the worker linting it (on its own) gets."""
+    notice = Notification(
+        "skipped: linting this file stopped the worker process", candidate.path, level="error"
+    )
+    return FileResult(candidate.path, notifications=[notice]), ""
 
 
 @contextmanager
@@ -197,9 +212,9 @@ def _lint_stream(
     jobs: int | None,
     cache: ResultCache | None,
 ) -> list[tuple[Candidate, FileResult]]:
-    """Cache lookups feed the pool as they go (the pool's task thread pulls them while
-    the workers lint), and results are stored as they come back: neither waits for
-    the other to finish over all files."""
+    """Cache lookups feed the workers as they go (the next chunk is pulled when a
+    worker has room for it), and results are stored as they come back: neither
+    waits for the other to finish over all files. One thread does all of it."""
     global _WORKER_SETTINGS
     run = _Run()
     misses = _cache_misses(candidates, settings, cache, run)
@@ -210,9 +225,8 @@ def _lint_stream(
         workers = min(jobs, max(2, len(first) // MIN_FILES_PER_WORKER))
         _WORKER_SETTINGS = settings
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
-            chunks = pool.imap(_lint_chunk, _chunks(chain(first, misses), CHUNK_FILES))
-            _collect((item for chunk in chunks for item in chunk), run, cache)
+        with ChunkPool(context, workers, _lint_chunk, _crashed) as pool:
+            _collect(pool.map(_chunks(chain(first, misses))), run, cache)
         _WORKER_SETTINGS = None
     else:
         _collect((_lint_one(c, settings) for c in chain(first, misses)), run, cache)
