@@ -47,3 +47,12 @@ def test_one_pass_equals_a_scan_per_word(pieces: list[str]) -> None:
     for word in (*WORDS, b"word", b"ke"):
         assert mentions.ends_of(word) == find_ends(data, word)
         assert (word in mentions) == (word.lower() in data.lower())
+
+
+def test_any_name_wants_the_word_as_a_whole_name() -> None:
+    words = needles.declare(b"end", b"json")
+    assert Mentions(b"res.status(500).end();").any_name(words)
+    assert Mentions(b"end").any_name(words)
+    assert Mentions(b"return res.JSON").any_name(words)  # any case, as every needle
+    assert not Mentions(b"list.append(x); s.endsWith('y'); pending; toJSONString").any_name(words)
+    assert not Mentions("const résend = 1; $end; end_".encode()).any_name(words)

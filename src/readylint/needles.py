@@ -147,6 +147,22 @@ class Mentions:
         }
         return sorted(ends)
 
+    def any_name(self, words: Iterable[bytes]) -> bool:
+        """Does one of ``words`` occur as a whole name (in any case): neither the byte
+        before nor the byte after it can continue an identifier (``end``, not
+        ``append`` or ``endsWith``)?"""
+        lowered = self.lowered
+        size = len(lowered)
+        for word in words:
+            width = len(word)
+            for end in self.ends_of(word):
+                start = end - width
+                if (start == 0 or not _IDENTIFIER_BYTE[lowered[start - 1]]) and (
+                    end >= size or not _IDENTIFIER_BYTE[lowered[end]]
+                ):
+                    return True
+        return False
+
     def exact(self, word: bytes) -> bool:
         """``word`` with its case as written (provider prefixes such as ``AKIA``)."""
         return word in self and word in self.data

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from readylint import needles
 from readylint.findings import Level
 from readylint.guards import is_development_only
+from readylint.needles import Mentions
 from readylint.patterns import descendants
 from readylint.queries import holding
 from readylint.rule import FileContext, Report, Rule
@@ -70,6 +71,9 @@ MAX_FOLLOW = 2  # local variables followed from a response body (body -> payload
 FIX = "log it on the server and send a generic message"
 EXCEPTION_WORD = needles.declare(b"exception")
 BODY_WORD = needles.declare(b"body")
+# what a leak is sent through, as whole names (res.json, ctx.body) or anywhere in a name
+SINK_NAMES = needles.declare(*(name.encode() for name in sorted(SEND_METHODS)), b"body")
+_SINK_KEYS = needles.keys((b"exception", b"errorhandler"))
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,13 @@ class ErrorDetailsLeak(Rule):
     security_severity = 5.3
     captures = ("call", "new", "assignment")
     needles = (b"catch", b"then", b"err", b"exception", b"stack", b"message")
+
+    def wants(self, mentions: Mentions, options: dict[str, Any]) -> bool:
+        """An error word, and something that can send it: a send method or Koa's body
+        named as such, a Nest exception, or errorhandler."""
+        return super().wants(mentions, options) and (
+            mentions.any_key(_SINK_KEYS) or mentions.any_name(SINK_NAMES)
+        )
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
         # resolving every callee is costly; only a file that imports errorhandler needs it
