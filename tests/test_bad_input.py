@@ -266,3 +266,17 @@ def test_a_file_that_changed_size_after_stat_is_read_to_its_end(stated_size: int
         assert engine._read_all(reader, stated_size) == b"0123456789"
     finally:
         os.close(reader)
+
+
+def test_a_test_file_with_a_syntax_error_gets_its_note_though_no_rule_has_work_there(
+    tmp_path: Path,
+) -> None:
+    """Files are parsed for their syntax note even where no rule has anything to do."""
+    project = make_project(tmp_path)
+    (project / "test").mkdir()
+    (project / "test" / "broken.spec.js").write_text("const a = (1, ;\n", encoding="utf-8")
+    code, data = check(project)
+    assert code == 1 and good_finding_kept(data)
+    assert notes_for(data, "broken.spec.js") == [
+        "syntax errors: the file was only partly parsed; findings may be incomplete"
+    ]

@@ -271,9 +271,9 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     active = [rule for rule in rules if rule.wants(mentions, settings.options_of(rule.code))]
     # applications made in tests (supertest setups, fixtures) are not the project's
     wants_facts = kind == "js" and (not is_test or settings.config.include_tests)
-    # every source file of the project is parsed (a syntax error is worth a note);
-    # only the extractors whose words the file mentions run on it
-    if not active and not (wants_facts and settings.fact_extractors):
+    # every JS/TS file is parsed, tests too, even where no rule has work (a syntax
+    # error is worth a note); only the extractors whose words it mentions run on it
+    if kind != "js" and not active:
         return result
     extractors = facts.wanted(settings.fact_extractors, mentions) if wants_facts else ()
     with source_text(source.data):  # the tree is parsed without its bytes
