@@ -71,3 +71,22 @@ def test_a_file_that_kills_the_worker_becomes_a_notification(
     code, data = check(project, "--jobs", "2")
     assert code == 1 and good_finding_kept(data)
     assert notes_for(data, "killer.js") == ["skipped: linting this file stopped the worker process"]
+
+
+def test_chunks_are_cut_by_count_source_size_and_path_length() -> None:
+    """A run ends when its last chunk does: chunks of big files stay short."""
+    run = scheduler._Run()
+    candidates = []
+    for index, size in enumerate([1_000] * 40 + [100_000] * 3 + [1_000] * 5):
+        name = f"f{index}.js"
+        candidates.append(scheduler.Candidate(f"/p/{name}", name, name, True))
+        run.stamps.append(scheduler.Stamp(0, size))
+        run.todo.append(index)
+    sizes = [len(chunk) for chunk in scheduler._chunks(candidates, run)]
+    assert sizes == [32, 10, 6]  # the second is cut past 128 KB, at the second big file
+    # unknown sizes (no cache): by count; very long paths: fewer per chunk
+    run.stamps = [None] * len(candidates)
+    assert [len(c) for c in scheduler._chunks(candidates, run)] == [32, 16]
+    long = [scheduler.Candidate("/" + "x" * 3_000, "x" * 3_000, "x", True)] * 10
+    run.todo = list(range(10))
+    assert max(len(c) for c in scheduler._chunks(long, run)) < 10

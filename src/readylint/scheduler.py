@@ -35,6 +35,8 @@ MIN_FILES_PER_WORKER = 16
 # enough to keep the traffic between processes low
 CHUNK_FILES = 32
 CHUNK_PATH_BYTES = 16_000
+CHUNK_SOURCE_BYTES = 128_000  # about 10 ms of linting
+TYPICAL_FILE_BYTES = 4_000  # for a file whose size is not known (no cache)
 _WORKER_SETTINGS: Settings | None = None  # set before fork, inherited by workers
 
 
@@ -134,18 +136,22 @@ def _lint_chunk(chunk: list[Candidate]) -> list[tuple[FileResult, str]]:
     return [_lint_one(candidate, _WORKER_SETTINGS) for candidate in chunk]
 
 
-def _chunks(items: Iterable[Candidate]) -> Iterator[list[Candidate]]:
-    """``CHUNK_FILES`` candidates a chunk, fewer when their paths are long: a queued
-    chunk must fit in its worker's pipe while the worker is busy."""
+def _chunks(items: Iterable[Candidate], run: _Run) -> Iterator[list[Candidate]]:
+    """Up to ``CHUNK_FILES`` candidates a chunk, fewer when their sources are big (the
+    last chunk of a run keeps one worker busy while the other has nothing left, so
+    it must be short) or their paths long (a queued chunk must fit in its worker's
+    pipe while the worker is busy). Sizes come from the cache's stamps, when known."""
     chunk: list[Candidate] = []
-    size = 0
-    for item in items:
+    paths = source = 0
+    for position, item in enumerate(items):
         chunk.append(item)
-        size += len(item.location) + len(item.path) + len(item.lint_relative)
-        if len(chunk) == CHUNK_FILES or size > CHUNK_PATH_BYTES:
+        paths += len(item.location) + len(item.path) + len(item.lint_relative)
+        stamp = run.stamps[run.todo[position]]
+        source += stamp.size if stamp is not None else TYPICAL_FILE_BYTES
+        if len(chunk) == CHUNK_FILES or paths > CHUNK_PATH_BYTES or source >= CHUNK_SOURCE_BYTES:
             yield chunk
             chunk = []
-            size = 0
+            paths = source = 0
     if chunk:
         yield chunk
 
@@ -226,7 +232,7 @@ def _lint_stream(
         _WORKER_SETTINGS = settings
         context = multiprocessing.get_context("fork")
         with ChunkPool(context, workers, _lint_chunk, _crashed) as pool:
-            _collect(pool.map(_chunks(chain(first, misses))), run, cache)
+            _collect(pool.map(_chunks(chain(first, misses), run)), run, cache)
         _WORKER_SETTINGS = None
     else:
         _collect((_lint_one(c, settings) for c in chain(first, misses)), run, cache)
