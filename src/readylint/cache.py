@@ -20,6 +20,7 @@ from typing import Any
 from readylint import __version__, jsontext
 
 SCHEMA_VERSION = 1
+FLUSH_ROWS = 500
 DB_NAME = "cache.sqlite"
 
 
@@ -50,7 +51,9 @@ class ResultCache:
                 gitignore.write_text("*\n", encoding="utf-8")
             db = sqlite3.connect(self.directory / DB_NAME, timeout=10, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
+            # a cache: a power cut may cost its last rows (a damaged file is rebuilt), and
+            # no run waits for the disk
+            db.execute("PRAGMA synchronous=OFF")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS results (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
                 "size INTEGER, hash TEXT, key TEXT, payload TEXT)"
@@ -107,6 +110,8 @@ class ResultCache:
         self._pending.append(
             (path, stamp.mtime_ns, stamp.size, digest, key, jsontext.dumps(payload, indent=False))
         )
+        if len(self._pending) >= FLUSH_ROWS:  # written while the workers lint, not after
+            self.flush()
 
     def flush(self) -> None:
         if self._db is None or not self._pending:
