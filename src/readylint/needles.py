@@ -15,7 +15,8 @@ Words that were never declared still work: their occurrences are found with
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, KeysView
 from typing import Any
 
 import ahocorasick_rs
@@ -85,16 +86,13 @@ class Mentions:
         ends: dict[str, list[int]] = {}
         if automaton is not None:
             matcher, words = automaton
+            by_index: defaultdict[int, list[int]] = defaultdict(list)
             # overlapping: every occurrence of every word, by increasing end
             for index, _start, end in matcher.find_matches_as_indexes(
                 self.lowered, overlapping=True
             ):
-                word = words[index]
-                found = ends.get(word)
-                if found is None:
-                    ends[word] = [end]
-                else:
-                    found.append(end)
+                by_index[index].append(end)
+            ends = {words[index]: found for index, found in by_index.items()}
         self._ends = ends
         self._found_version = _version
         return ends
@@ -124,6 +122,10 @@ class Mentions:
 
     def any(self, words: Iterable[bytes]) -> bool:
         return any(word in self for word in words)
+
+    def found_keys(self) -> KeysView[str]:
+        """The declared words the file mentions, as ``keys`` gives them."""
+        return self._found().keys()
 
     def any_key(self, keys: frozenset[str]) -> bool:
         """``any`` for words already declared, given as ``keys(words)``: one set
