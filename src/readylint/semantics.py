@@ -366,8 +366,11 @@ class Semantics:
         self.imports: dict[str, ImportBinding] = {}
         self.declarators: dict[str, list[Node]] = defaultdict(list)
         self.local_functions: set[str] = set()
-        self.reassigned: set[str] = set()
-        self._this_assignments: list[Node] = []
+        # what the assignments tell (names assigned again, `this.x = …`), read on first
+        # use: many files never evaluate a `let` or a class field
+        self._assignments = captures.get("assignment", [])
+        self._reassigned: set[str] | None = None
+        self._this_assigned: list[Node] = []
         self._fields: dict[int, dict[str, list[Node | None]]] = {}
         self._references: dict[int, tuple[str, str] | None] = {}
         self._memo: dict[int, Value] = {}
@@ -386,21 +389,40 @@ class Semantics:
         for node in captures.get("function", ()):
             if node.type in ("function_declaration", "generator_function_declaration"):
                 self.local_functions.add(node_text(node.child_by_field_name("name")))
-        for node in captures.get("assignment", ()):
+
+    @property
+    def reassigned(self) -> set[str]:
+        """Names an assignment or ``++``/``--`` changes."""
+        if self._reassigned is None:
+            self._index_assignments()
+        assert self._reassigned is not None
+        return self._reassigned
+
+    @property
+    def _this_assignments(self) -> list[Node]:
+        """``this.x = …`` assignments, in document order."""
+        if self._reassigned is None:
+            self._index_assignments()
+        return self._this_assigned
+
+    def _index_assignments(self) -> None:
+        reassigned: set[str] = set()
+        for node in self._assignments:
             left = unwrap(node.child_by_field_name("left"))
             if left is not None and left.type == "identifier":
-                self.reassigned.add(node_text(left))
+                reassigned.add(node_text(left))
             elif (
                 left is not None
                 and left.type == "member_expression"
                 and node.type == "assignment_expression"
                 and node_text(left.child_by_field_name("object")) == "this"
             ):
-                self._this_assignments.append(node)
+                self._this_assigned.append(node)
             elif node.type == "update_expression":
                 arg = unwrap(node.child_by_field_name("argument"))
                 if arg is not None and arg.type == "identifier":
-                    self.reassigned.add(node_text(arg))
+                    reassigned.add(node_text(arg))
+        self._reassigned = reassigned
 
     def _index_import(self, node: Node) -> None:
         clause = None
