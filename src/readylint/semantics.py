@@ -309,6 +309,9 @@ def parameter_name(param: Node) -> str:
     return names[0] if len(names) == 1 else ""
 
 
+_PROPERTY_TYPES = frozenset({"property_identifier", "private_property_identifier"})
+
+
 class CallIndex:
     """A file's calls by the last name of their callee (``log`` for ``console.log(…)``,
     ``""`` when there is none), so a rule that wants a few methods visits those calls
@@ -318,18 +321,27 @@ class CallIndex:
         self._calls = calls
         by_name: dict[str, list[int]] = {}
         self._by_name = by_name
+        source = _SOURCE
         for position, call in enumerate(calls):
-            # ``member_name`` inlined for the plain callees of nearly every call: this
-            # loop visits every call of every file a call-based rule looks at
-            fn = call.child_by_field_name("function")
+            # ``member_name`` inlined for the plain callees of nearly every call, by
+            # position (the callee is a call's first child, the property a member's
+            # last) and without its memo: this loop visits every call of every file a
+            # call-based rule looks at, and rules ask again only of their candidates
+            fn = call.child(0)
             kind = fn.type if fn is not None else ""
-            if fn is not None and kind in ("member_expression", "identifier"):
-                holder = fn.child_by_field_name("property") if kind == "member_expression" else fn
-                key = call.id
-                _CALLEES[key] = fn
-                name = _MEMBER_NAMES[key] = node_text(holder)
-            else:
+            holder: Node | None = None
+            if kind == "member_expression" and fn is not None:
+                holder = fn.child(fn.child_count - 1)
+                if holder is not None and holder.type not in _PROPERTY_TYPES:
+                    holder = fn.child_by_field_name("property")  # a comment came last
+            elif kind == "identifier":
+                holder = fn
+            if holder is None:
                 name = member_name(call)
+            elif source is not None:
+                name = source[holder.start_byte : holder.end_byte].decode("utf-8", "replace")
+            else:
+                name = node_text(holder)
             found = by_name.get(name)
             if found is None:
                 by_name[name] = [position]
