@@ -25,8 +25,17 @@ from typing import Any
 from readylint import __version__
 from readylint.cache import ResultCache, Stamp, content_hash
 from readylint.discovery import Candidate
-from readylint.engine import FileResult, Settings, applicable_rules, lint_bytes, read_candidate
+from readylint.engine import (
+    FileResult,
+    Settings,
+    applicable_rules,
+    file_kind,
+    lint_bytes,
+    read_candidate,
+)
 from readylint.findings import Finding, Notification
+from readylint.rule import is_test_path
+from readylint.source import language_for
 from readylint.workers import ChunkPool
 
 LOG = logging.getLogger("readylint")
@@ -54,6 +63,14 @@ def default_jobs() -> int:
 def config_key(candidate: Candidate, settings: Settings, memo: dict[Any, str]) -> str:
     """A digest of the config that affects this file: the rules that apply to it,
     their options and levels, and the settings that change what a file yields."""
+    # without per-file ignores the rules that apply follow from the file's kind and
+    # whether it is a test: the key is looked up by those, once per file
+    quick = None
+    if not settings.per_file_ignores:
+        kind = file_kind(language_for(candidate.path))
+        quick = (kind, is_test_path(candidate.lint_relative), candidate.committed)
+        if quick in memo:
+            return memo[quick]
     rules = tuple(r.code for r in applicable_rules(candidate, settings))
     memo_key = (rules, candidate.committed)
     if memo_key not in memo:
@@ -71,6 +88,8 @@ def config_key(candidate: Candidate, settings: Settings, memo: dict[Any, str]) -
         }
         text = json.dumps(material, sort_keys=True, default=str)
         memo[memo_key] = hashlib.sha256(text.encode()).hexdigest()[:32]
+    if quick is not None:
+        memo[quick] = memo[memo_key]
     return memo[memo_key]
 
 
