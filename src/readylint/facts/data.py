@@ -46,6 +46,7 @@ from readylint import needles, typeorm
 from readylint.entities import ENTITY_CAPTURES, file_entities
 from readylint.facts import Fact, FileFacts, Placer, ProjectFacts
 from readylint.patterns import descendants
+from readylint.queries import holding
 from readylint.semantics import (
     FUNCTION_TYPES,
     call_arguments,
@@ -72,6 +73,7 @@ CAPTURES = tuple(sorted({*typeorm.CAPTURES, *ENTITY_CAPTURES, "assignment"}))
 # so words such as "identity" or "columns" do not send every file through the extractor)
 NEEDLES = needles.declare(*typeorm.NEEDLES, b"@Entity", b"EntitySchema", b"@Column", b"Subscriber")
 
+SUBSCRIBER_WORDS = needles.declare(b"subscriber", b"listenTo")
 SUBSCRIBER_HOOK = re.compile(r"^(after|before)(Insert|Update|Remove|SoftRemove|Recover)$")
 # a read that names an entity: findOne(...), getOrder(...), this.loadAccount(...)
 READ_NAME = re.compile(r"^(find|get|load|fetch)([A-Z]\w*)?$")
@@ -150,7 +152,10 @@ class _Extractor:
 
     def run(self) -> FileFacts:
         self._entity_facts()
-        for node in self.ctx.captures.get("class", []):
+        # a subscriber says so: EntitySubscriberInterface, @EventSubscriber, listenTo() or
+        # a name with Subscriber in it; other classes are not read member by member
+        words = self.ctx.mentions.starts(SUBSCRIBER_WORDS)
+        for node in holding(self.ctx.captures.get("class", []), words):
             self._subscriber(node)
         if self.orm.writes:
             self._writes()
