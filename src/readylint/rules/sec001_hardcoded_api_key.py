@@ -82,6 +82,10 @@ KEY_FIELD_TAIL = re.compile(rb"(?i)(?:key|token|secret|authorization|passw(?:or)
 KEY_FIELD_END_WORDS = needles.declare(
     b"key", b"token", b"secret", b"authorization", b"password", b"passwd", b"pwd"
 )
+# what a request-key subscript holds: a key word, or a request container it reads
+SUBSCRIPT_WORDS = needles.declare(
+    *KEY_FIELD_END_WORDS, b"header", b"query", b"body", b"params", b"auth"
+)
 PROPERTY_TYPES = frozenset({"property_identifier", "private_property_identifier"})
 KEY_FIELD_QUALIFIERS = frozenset({"x", "api", "auth", "access", "secret", "partner", "client"})
 # ``pageToken``, ``x-csrf-token``, ``x-idempotency-key``: fields that carry no credential
@@ -288,13 +292,18 @@ class _Scan:
             pending.extend(more)
 
     def _key_reads(self) -> Iterator[Node]:
-        for node in (*self._key_named_members(), *self.ctx.captures["subscript"]):
+        mentions = self.mentions
+        # a subscript names the key (`['x-api-key']`) or reads a request container
+        # (`headers[name]`); a destructured read names the key
+        keys = mentions.starts(KEY_FIELD_END_WORDS)
+        subscripts = holding(self.ctx.captures["subscript"], mentions.starts(SUBSCRIPT_WORDS))
+        for node in (*self._key_named_members(), *subscripts):
             if self._request_field(node) is not None:
                 yield node
         for call in self.ctx.calls.named("header", "get"):
             if self._request_field(call) is not None:
                 yield call
-        for declarator in self.ctx.captures["declarator"]:
+        for declarator in holding(self.ctx.captures["declarator"], keys):
             pattern = declarator.child_by_field_name("name")
             if pattern is not None and pattern.type == "object_pattern":
                 value = declarator.child_by_field_name("value")
