@@ -81,6 +81,10 @@ CALL_METHODS = HTTP_METHODS | {
 # callee names that can make an application, besides imported names; "" is a callee
 # with no name, such as require('express')()
 APP_MAKERS = frozenset({"create", "createServer", "fastify", "default", ""})
+# every application kind's module or function, one of which a file that makes one names
+APP_MAKER_WORDS = needles.keys(
+    (b"express", b"fastify", b"koa", b"hono", b"NestFactory", b"createServer")
+)
 ROUTER_MODULES = frozenset({"koa-router", "@koa/router", "express"})
 NODE_HTTP = frozenset({"http", "https", "node:http", "node:https"})
 SECURITY_HEADERS = frozenset({"content-security-policy", "x-content-type-options"})
@@ -115,10 +119,13 @@ class _Extractor:
     def run(self) -> FileFacts:
         news = self.ctx.captures.get("new", [])
         imports = self.sem.imports
-        # only these callees can make an application (see _may_create_application)
-        makers = self.ctx.calls.matching(lambda name: name in imports or name in APP_MAKERS)
-        for node in [*makers, *news]:
-            self._application(node)
+        # every application kind comes from a module or function the file names
+        # (see _application_kind): most files that have HTTP facts make none
+        if self.ctx.mentions.any_key(APP_MAKER_WORDS):
+            # only these callees can make an application (see _may_create_application)
+            makers = self.ctx.calls.matching(lambda name: name in imports or name in APP_MAKERS)
+            for node in [*makers, *news]:
+                self._application(node)
         # a router made with `new` comes from one of these modules, imported in this file
         if any(b.module in ROUTER_MODULES for b in imports.values()):
             for node in news:
