@@ -116,7 +116,6 @@ class DestructiveMigration(Rule):
     needles = (b"drop", b"clearTable", b"truncate")
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
-        sem = ctx.semantics
         migrations: dict[int, Migration] = {}  # by the id of its up() or down()
         for cls in ctx.captures["class"]:
             found = migration(cls, ctx.source.path)
@@ -126,10 +125,9 @@ class DestructiveMigration(Rule):
                         migrations[method.id] = found
         if not migrations:
             return
+        sem = ctx.semantics
         calls: dict[int, list[Node]] = {}  # method id -> the runner calls in it
-        for call in ctx.captures["call"]:
-            if member_name(call) not in WATCHED_METHODS:
-                continue
+        for call in ctx.calls.named(*WATCHED_METHODS):
             place = enclosing_method(call)
             if place is not None and place[1] in ("up", "down") and place[2].id in migrations:
                 calls.setdefault(place[2].id, []).append(call)
