@@ -442,6 +442,7 @@ class TypeOrmFile:
         self.ar_classes = self._active_record_classes(captures.get("class", ()))
         self.repository_classes = self._repository_classes(captures.get("class", ()))
         self._handles: dict[int, Handle | None] = {}
+        self._sources: dict[tuple[int, str], list[Node]] = {}  # (class id, prop) -> sources
         index = calls if calls is not None else CallIndex(captures.get("call", []))
         self.writes: list[Write] = []
         self.scopes: list[Scope] = []
@@ -809,7 +810,11 @@ class TypeOrmFile:
         cls = enclosing_class(node)
         if cls is None:
             return _by_name(prop, node)
-        for source in _member_sources(cls, prop):
+        key = (cls.id, prop)
+        sources = self._sources.get(key)
+        if sources is None:  # asked again for every use of this.prop in the class
+            sources = self._sources[key] = _member_sources(cls, prop)
+        for source in sources:
             if source.type == "decorator":
                 handle = self._decorator_handle(source, node)
             elif source.type == "type_annotation":
