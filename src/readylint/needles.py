@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, KeysView
+from itertools import chain
 from typing import Any
 
 import ahocorasick_rs
@@ -66,14 +67,16 @@ class Mentions:
     """The declared words one file mentions (case-insensitively), found lazily, with
     where they occur."""
 
-    __slots__ = ("_asked", "_ends", "_found_version", "_lowered", "data")
+    __slots__ = ("_by_word", "_ends", "_found_version", "_lowered", "_starts", "data")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
         self._lowered: bytes | None = None
         self._ends: dict[str, list[int]] | None = None  # word -> offsets just past it
         self._found_version = -1
-        self._asked: dict[bytes, list[int]] = {}  # undeclared words, found with ``find``
+        # the answers given, by the word as asked: rules ask the same words again and again
+        self._by_word: dict[bytes, list[int]] = {}
+        self._starts: dict[bytes, list[int]] = {}
 
     @property
     def lowered(self) -> bytes:
@@ -104,16 +107,17 @@ class Mentions:
         return ends
 
     def ends_of(self, word: bytes) -> list[int]:
-        """Offsets just past each occurrence of ``word`` (in any case), ascending."""
-        lowered = word.lower()
-        key = lowered.decode("latin-1")
-        if key in _vocabulary:
-            return self._found().get(key, [])
-        known = self._asked.get(lowered)
+        """Offsets just past each occurrence of ``word`` (in any case), ascending. (A
+        word declared after the file was scanned is found again the same way.)"""
+        known = self._by_word.get(word)
         if known is None:
-            known = self._asked[lowered] = [
-                at + len(lowered) for at in find_all(self.lowered, lowered)
-            ]
+            lowered = word.lower()
+            key = lowered.decode("latin-1")
+            if key in _vocabulary:
+                known = self._found().get(key, [])
+            else:  # undeclared: found with ``find``
+                known = [at + len(lowered) for at in find_all(self.lowered, lowered)]
+            self._by_word[word] = known
         return known
 
     def __contains__(self, word: bytes) -> bool:
@@ -133,8 +137,19 @@ class Mentions:
         return not self._found().keys().isdisjoint(keys)
 
     def starts(self, words: Iterable[bytes]) -> list[int]:
-        """Sorted offsets where any of ``words`` starts (in any case)."""
-        return sorted(end - len(word) for word in words for end in self.ends_of(word))
+        """Sorted offsets where any of ``words`` starts (in any case); not to be changed
+        (a word's list is shared by every caller that asks for it)."""
+        runs = [found for found in map(self._starts_of, words) if found]
+        if len(runs) <= 1:
+            return runs[0] if runs else []
+        return sorted(chain.from_iterable(runs))
+
+    def _starts_of(self, word: bytes) -> list[int]:
+        found = self._starts.get(word)
+        if found is None:
+            width = len(word)
+            found = self._starts[word] = [end - width for end in self.ends_of(word)]
+        return found
 
     def name_ends(self, words: Iterable[bytes]) -> list[int]:
         """Sorted offsets where a name ends in one of ``words`` (in any case): the byte
