@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from readylint import needles
@@ -101,6 +101,13 @@ class CredentialNames:
         # the option's words (``pin``), for byte pre-checks
         self.extra_words = frozenset(w for p in phrases[len(CREDENTIAL_PHRASES) :] for w in p)
         self._known: dict[str, bool] = {}
+
+    @staticmethod
+    @cache
+    def of(extra: tuple[str, ...] = ()) -> CredentialNames:
+        """One instance per set of extra words, so what it learnt of a name (``matches``
+        is asked of the same names in file after file) is kept for the run."""
+        return CredentialNames(extra)
 
     def matches(self, name: str) -> bool:
         """``apiKey``, ``smtpPassword``, ``AWS_SECRET_ACCESS_KEY`` — not ``tokenType``,

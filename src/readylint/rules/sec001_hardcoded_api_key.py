@@ -182,7 +182,7 @@ class HardcodedApiKey(Rule):
         return b"users" in mentions and b"asic" in mentions
 
     def check(self, ctx: FileContext) -> Iterator[Report]:
-        names = CredentialNames(ctx.options.get("extra-credential-names") or ())
+        names = CredentialNames.of(tuple(ctx.options.get("extra-credential-names") or ()))
         only_providers = ctx.is_test and not ctx.include_tests
         if ctx.source.language == "env":
             reports = list(_check_env_file(ctx, names, only_providers))
