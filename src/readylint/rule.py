@@ -106,7 +106,9 @@ class FileContext:
         if found is None:
             assert self.tree is not None
             found = self.shared["semantics"] = Semantics(
-                self.tree.root_node, self.captures, may_require=REQUIRE in self.mentions
+                self.tree.root_node,
+                self.captures,
+                require_at=self.mentions.starts((REQUIRE,)),
             )
         return found
 

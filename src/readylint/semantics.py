@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from readylint.queries import holding
 from readylint.values import (
     Arr,
     Bool,
@@ -367,16 +368,24 @@ class Semantics:
     """Bindings and values of one file, indexed from the engine's captures."""
 
     def __init__(
-        self, root: Node, captures: dict[str, list[Node]], *, may_require: bool = True
+        self,
+        root: Node,
+        captures: dict[str, list[Node]],
+        *,
+        require_at: list[int] | None = None,
     ) -> None:
         # the per-node memos were reset when the captures were made (queries.run); they
         # already hold what the call index and other analyses of this tree computed
         self.root = root
-        # False when the file never says "require": then no declarator can hold a
-        # require() and the question is not asked of each of them
-        self._may_require = may_require
+        # where the file says "require" (sorted; None: not known): only the declarators
+        # around those places can bind a require()
+        self._require_at = require_at
+        self._may_require = require_at is None or bool(require_at)
         self.imports: dict[str, ImportBinding] = {}
-        self.declarators: dict[str, list[Node]] = defaultdict(list)
+        # declarators by the names they bind, indexed on first use (most analysed
+        # files never look a name up)
+        self._declarator_nodes = captures.get("declarator", [])
+        self._declarators: dict[str, list[Node]] | None = None
         self.local_functions: set[str] = set()
         # what the assignments tell (names assigned again, `this.x = …`), read on first
         # use: many files never evaluate a `let` or a class field
@@ -396,8 +405,11 @@ class Semantics:
     def _index(self, captures: dict[str, list[Node]]) -> None:
         for node in captures.get("import", ()):
             self._index_import(node)
-        for node in captures.get("declarator", ()):
-            self._index_declarator(node)
+        declarators = self._declarator_nodes
+        if self._require_at is not None:
+            declarators = holding(declarators, self._require_at)
+        for node in declarators if self._may_require else ():
+            self._index_require(node)
         for node in captures.get("function", ()):
             if node.type in ("function_declaration", "generator_function_declaration"):
                 self.local_functions.add(node_text(node.child_by_field_name("name")))
@@ -467,21 +479,35 @@ class Semantics:
                     alias = spec.child_by_field_name("alias") or name
                     self.imports[node_text(alias)] = ImportBinding(module, node_text(name), node)
 
-    def _index_declarator(self, node: Node) -> None:
+    @property
+    def declarators(self) -> dict[str, list[Node]]:
+        """The declarators of each name, in document order."""
+        if self._declarators is None:
+            index: dict[str, list[Node]] = defaultdict(list)
+            for node in self._declarator_nodes:
+                name = node.child_by_field_name("name")
+                if name is None:
+                    continue
+                kind = name.type
+                if kind == "identifier":
+                    index[node_text(name)].append(node)
+                elif kind == "object_pattern":
+                    for local in pattern_names(name):
+                        index[local].append(node)
+            self._declarators = index
+        return self._declarators
+
+    def _index_require(self, node: Node) -> None:
+        """The imports a ``const x = require('m')`` (or a destructuring of one) makes."""
         name = node.child_by_field_name("name")
         if name is None:
             return
         kind = name.type
         if kind == "identifier":
-            local = node_text(name)
-            self.declarators[local].append(node)
             required = self._required_value(node)
             if required is not None:
-                self.imports[local] = ImportBinding(required[0], required[1], node)
-            return
-        if kind == "object_pattern":
-            for local in pattern_names(name):
-                self.declarators[local].append(node)
+                self.imports[node_text(name)] = ImportBinding(required[0], required[1], node)
+        elif kind == "object_pattern":
             required = self._required_value(node)
             if required is not None and required[1] in ("default", "*"):
                 for prop in name.named_children:
