@@ -43,6 +43,15 @@ def test_an_item_that_kills_its_worker_is_the_only_loss() -> None:
     assert results == [-13 if i == 13 else i * i for i in items]
 
 
+def test_only_the_item_being_linted_is_blamed_for_a_crash() -> None:
+    """One worker, so the items queued behind the crashing one are in the same dead
+    worker: they are linted again, not reported as crashes."""
+    items = list(range(20))
+    with ChunkPool(FORK, 1, square_or_die, lambda item: -item) as pool:
+        results = list(pool.map(iter(chunked(items, 4))))
+    assert results == [-13 if i == 13 else i * i for i in items]
+
+
 def test_an_exception_in_a_worker_is_raised_with_its_traceback() -> None:
     def explode(items: list[int]) -> list[int]:
         raise ValueError("a bug")

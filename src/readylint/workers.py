@@ -113,22 +113,35 @@ class ChunkPool(Generic[Item, Result]):
             positions += 1
             return _Task(positions - 1, chunk)
 
-        def feed(worker: _Worker) -> None:
+        def feed(worker: _Worker) -> bool:
+            """Fill the worker's queue; False if it turned out dead (and was replaced)."""
             while len(worker.queued) < QUEUED_PER_WORKER:
                 task = next_task()
                 if task is None:
-                    return
-                worker.connection.send(task.items)
+                    return True
                 worker.queued.append(task)
+                try:
+                    worker.connection.send(task.items)
+                except OSError:  # it died since its last result: its tasks move on
+                    self._replace(worker)
+                    return False
+            return True
 
-        for worker in self._workers:
-            feed(worker)
+        def feed_all() -> None:
+            index = 0
+            while index < len(self._workers):
+                if feed(self._workers[index]):
+                    index += 1  # else the replacement at this index is fed next
+
+        feed_all()
         while True:
             while waiting_for in self._done:
                 yield from self._done.pop(waiting_for)
                 waiting_for += 1
             busy = {w.connection: w for w in self._workers if w.queued}
             if not busy:
+                if waiting_for != positions:  # every chunk handed out comes back
+                    raise WorkerError(f"{positions - waiting_for} chunk(s) never came back")
                 return
             for connection in wait(list(busy)):
                 worker = busy[connection]  # type: ignore[index]
@@ -140,8 +153,7 @@ class ChunkPool(Generic[Item, Result]):
                 if isinstance(results, _Raised):
                     raise WorkerError(results.traceback)
                 self._finish(worker.queued.popleft(), results)
-            for worker in self._workers:
-                feed(worker)
+            feed_all()
 
     def _finish(self, task: _Task[Item], results: list[Result]) -> None:
         if task.slot is None:
@@ -154,18 +166,21 @@ class ChunkPool(Generic[Item, Result]):
             self._done[task.position] = [slot for slot in slots if slot is not None]
 
     def _replace(self, dead: _Worker) -> None:
-        """A worker died: its chunks are linted again item by item in a new worker; an
-        item that was already alone is the cause, and ``on_crash`` stands in for it."""
+        """A worker died linting its first queued task: that chunk is linted again item
+        by item in a new worker, and an item that was already alone is the cause
+        (``on_crash`` stands in for it). Tasks queued behind it go on as they are."""
         dead.connection.close()
         dead.process.join(timeout=1)
-        for task in dead.queued:
-            if task.slot is not None:
+        for index, task in enumerate(dead.queued):
+            if index > 0:
+                self._retries.append(task)
+            elif task.slot is not None:
                 self._finish(task, [self._on_crash(task.items[0])])
-                continue
-            self._split[task.position] = [None] * len(task.items)
-            self._retries.extend(
-                _Task(task.position, [item], slot) for slot, item in enumerate(task.items)
-            )
+            else:
+                self._split[task.position] = [None] * len(task.items)
+                self._retries.extend(
+                    _Task(task.position, [item], slot) for slot, item in enumerate(task.items)
+                )
         self._workers[self._workers.index(dead)] = self._start()
 
     def __enter__(self) -> ChunkPool[Item, Result]:
