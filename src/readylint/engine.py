@@ -342,9 +342,10 @@ def _analyse(
         include_tests=settings.config.include_tests,
         shared=shared,
     )
+    profiling = settings.profile is not None
     for rule in active:
         ctx.options = settings.options_of(rule.code)
-        started = time.perf_counter()
+        started = time.perf_counter() if profiling else 0.0
         try:
             reports.extend((rule, report) for report in rule.check(ctx))
         except Exception as exc:  # a rule bug must not cost the other rules' findings
@@ -356,17 +357,16 @@ def _analyse(
                     level="error",
                 )
             )
-        _account(settings, rule.code, started)
-    reports = _drop_superseded(reports)
-    result.findings = _to_findings(reports, source, settings)
+        if profiling:
+            _account(settings, rule.code, started)
+    if reports:
+        result.findings = _to_findings(_drop_superseded(reports), source, settings)
     # most files hold no directive: then there is nothing to read line by line
-    suppressions = (
-        parse_suppressions([source.line_text(i) for i in range(1, source.line_count() + 1)])
-        if b"readylint-" in source.data
-        else Suppressions()
-    )
-    suppressions.apply(result.findings)
-    result.notifications.extend(_suppression_notes(suppressions, candidate.path, settings))
+    if b"readylint-" in source.data:
+        lines = [source.line_text(i) for i in range(1, source.line_count() + 1)]
+        suppressions = parse_suppressions(lines)
+        suppressions.apply(result.findings)
+        result.notifications.extend(_suppression_notes(suppressions, candidate.path, settings))
 
 
 def capture_names(rules: list[Rule], extractors: tuple[str, ...]) -> tuple[str, ...]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -92,15 +91,27 @@ _SOURCE: bytes | None = None
 _REQUIRE_STARTS = (b"require", b"(", b"<")
 
 
-@contextmanager
-def source_text(data: bytes) -> Iterator[None]:
-    """Read node text from ``data`` (the bytes the tree was parsed from) meanwhile."""
-    global _SOURCE
-    _SOURCE = data
-    try:
-        yield
-    finally:
+class _ReadingSource:
+    """The context ``source_text`` returns (a class: entered once per file, it costs a
+    fraction of a generator-based context manager)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __enter__(self) -> None:
+        global _SOURCE
+        _SOURCE = self.data
+
+    def __exit__(self, *exc: object) -> None:
+        global _SOURCE
         _SOURCE = None
+
+
+def source_text(data: bytes) -> _ReadingSource:
+    """Read node text from ``data`` (the bytes the tree was parsed from) meanwhile."""
+    return _ReadingSource(data)
 
 
 def node_bytes(node: Node) -> bytes:
