@@ -87,6 +87,8 @@ APP_MAKER_WORDS = needles.keys(
 )
 ROUTER_MODULES = frozenset({"koa-router", "@koa/router", "express"})
 NODE_HTTP = frozenset({"http", "https", "node:http", "node:https"})
+# the modules _application_kind knows an application (or server) is made with
+APP_MODULES = frozenset({"express", "fastify", "koa", "hono", *NODE_HTTP})
 SECURITY_HEADERS = frozenset({"content-security-policy", "x-content-type-options"})
 SAFE_GLOBALS = frozenset(
     {"JSON", "Date", "process", "Math", "String", "Number", "Boolean", "undefined", "Object"}
@@ -198,13 +200,15 @@ class _Extractor:
         return None
 
     def _may_create_application(self, node: Node) -> bool:
-        """A cheap look at the callee before resolving it: an imported name,
-        ``X.create``/``X.createServer``, or ``require(…)(…)``."""
+        """A cheap look at the callee before resolving it: a name imported from a
+        module applications are made with, ``X.create``/``X.createServer``, or
+        ``require(…)(…)``."""
         fn = call_function(node)
         if fn is None:
             return False
         if fn.type == "identifier":
-            return node_text(fn) in self.sem.imports
+            binding = self.sem.imports.get(node_text(fn))
+            return binding is not None and binding.module in APP_MODULES
         if fn.type == "member_expression":
             return node_text(fn.child_by_field_name("property")) in APP_MAKERS
         return fn.type == "call_expression"
