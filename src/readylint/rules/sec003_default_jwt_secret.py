@@ -6,9 +6,11 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from readylint import needles
 from readylint.envfile import EnvEntry, is_template_env, parse_env
 from readylint.findings import Level, mask_secret
 from readylint.patterns import descendants
+from readylint.queries import holding
 from readylint.rule import FileContext, Report, Rule
 from readylint.semantics import (
     CONFIG_GETTERS,
@@ -35,6 +37,9 @@ NON_SECRET_TAILS = frozenset(
     }
 )  # fmt: skip
 SECRET_PAIRS = (("signing", "key"), ("token", "key"))
+# one of which a secret's name holds (is_secret_name), and how env destructuring reads
+SECRET_WORDS = needles.declare(b"secret", b"jwt", b"signing", b"token")
+ENV_WORDS = needles.declare(b"process.env")
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 JWT_PACKAGES = frozenset({"jsonwebtoken"})
 MIDDLEWARE_PACKAGES = frozenset({"express-jwt", "koa-jwt"})
@@ -94,9 +99,17 @@ class DefaultJwtSecret(Rule):
             yield from self._check_fallback(sem, node)
         for node in ctx.captures["ternary"]:
             yield from self._check_ternary(sem, node)
-        for node in ctx.captures["declarator"]:
+        # a destructuring of process.env says so; a pair's key names a secret (or is a
+        # computed key, which may name a constant that holds one)
+        mentions = ctx.mentions
+        data = ctx.source.data
+        for node in holding(ctx.captures["declarator"], mentions.starts(ENV_WORDS)):
             yield from self._check_env_destructuring(sem, node)
-        for node in ctx.captures["pair"]:
+
+        def computed(pair: Node) -> bool:
+            return data[pair.start_byte : pair.start_byte + 1] == b"["
+
+        for node in holding(ctx.captures["pair"], mentions.starts(SECRET_WORDS), computed):
             yield from self._check_pair(sem, node)
         imports_jose = any(b.module == "jose" for b in sem.imports.values())
         # a JWT package's functions may be imported under any name; otherwise only the
