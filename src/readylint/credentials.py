@@ -421,13 +421,16 @@ PROVIDER_NEEDLES = (
     b"AKIA", b"ASIA", b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_", b"xox",
     b"_live_", b"AIza", b"SG.", b"npm_", b"PRIVATE KEY", b"eyJ",
 )  # fmt: skip
-needles.declare(*PROVIDER_NEEDLES)  # found in the one pass over each file
+PROVIDER_KEYS = needles.keys(PROVIDER_NEEDLES)  # found in the one pass over each file
 _FAKE_TOKEN = re.compile(r"example|placeholder|your|dummy|test|fake|x{6,}|(.)\1{7,}", re.I)
 _FAKE_PEM = re.compile(r"example|placeholder|your|dummy|\.\.\.", re.I)
 
 
 def may_hold_provider_token(mentions: Mentions) -> bool:
-    return any(mentions.exact(needle) for needle in PROVIDER_NEEDLES)
+    """A provider prefix in any case (one set test), then as written."""
+    return mentions.any_key(PROVIDER_KEYS) and any(
+        mentions.exact(needle) for needle in PROVIDER_NEEDLES
+    )
 
 
 def find_provider_tokens(text: str) -> Iterator[ProviderToken]:

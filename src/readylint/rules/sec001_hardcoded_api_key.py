@@ -12,7 +12,7 @@ from readylint import needles
 from readylint.credentials import (
     JWT_LABEL,
     PEM_LABEL,
-    PROVIDER_NEEDLES,
+    PROVIDER_KEYS,
     CredentialNames,
     find_provider_tokens_in_bytes,
     is_credential_env_key,
@@ -133,7 +133,6 @@ JWT_CONTEXT_WORDS = frozenset({"jwt", "authorization", "auth", "bearer"})
 # what wants() asks: the words every check starts from (KEY_WORDS and the
 # key-field words are all credential words; provider prefixes in any case)
 _CREDENTIAL_KEYS = needles.keys(CREDENTIAL_WORDS)
-_PROVIDER_KEYS = needles.keys(PROVIDER_NEEDLES)
 
 
 @dataclass
@@ -175,7 +174,7 @@ class HardcodedApiKey(Rule):
     def wants(self, mentions: Mentions, options: dict[str, Any]) -> bool:
         """Every check starts from a provider prefix, a credential word (or one the
         options add) or, for basicAuth users, both ``users`` and ``asic``."""
-        if mentions.any_key(_PROVIDER_KEYS) or mentions.any_key(_CREDENTIAL_KEYS):
+        if mentions.any_key(PROVIDER_KEYS) or mentions.any_key(_CREDENTIAL_KEYS):
             return True
         if mentions.any(_extra_words(tuple(options.get("extra-credential-names") or ()))):
             return True
