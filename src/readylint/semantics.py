@@ -331,7 +331,8 @@ class CallIndex:
 
     def __init__(self, calls: list[Node]) -> None:
         self._calls = calls
-        by_name: dict[str, list[int]] = {}
+        # by the name's bytes: names are decoded only when a rule asks for all of them
+        by_name: dict[bytes, list[int]] = {}
         self._by_name = by_name
         source = _SOURCE
         for position, call in enumerate(calls):
@@ -349,11 +350,11 @@ class CallIndex:
             elif kind == "identifier":
                 holder = fn
             if holder is None:
-                name = member_name(call)
+                name = member_name(call).encode()
             elif source is not None:
-                name = source[holder.start_byte : holder.end_byte].decode("utf-8", "replace")
+                name = source[holder.start_byte : holder.end_byte]
             else:
-                name = node_text(holder)
+                name = node_bytes(holder)
             found = by_name.get(name)
             if found is None:
                 by_name[name] = [position]
@@ -363,15 +364,15 @@ class CallIndex:
     def named(self, *names: str) -> list[Node]:
         """The calls of any of ``names``."""
         if len(names) == 1:
-            return [self._calls[i] for i in self._by_name.get(names[0], ())]
-        return self._gather(name for name in names if name in self._by_name)
+            return [self._calls[i] for i in self._by_name.get(names[0].encode(), ())]
+        return self._gather(key for key in map(str.encode, names) if key in self._by_name)
 
     def matching(self, accept: Callable[[str], bool]) -> list[Node]:
         """The calls whose name ``accept`` takes (asked once per distinct name)."""
-        return self._gather(name for name in self._by_name if accept(name))
+        return self._gather(key for key in self._by_name if accept(key.decode("utf-8", "replace")))
 
-    def _gather(self, names: Iterator[str]) -> list[Node]:
-        positions = sorted(i for name in names for i in self._by_name[name])
+    def _gather(self, keys: Iterator[bytes]) -> list[Node]:
+        positions = sorted(i for key in keys for i in self._by_name[key])
         return [self._calls[i] for i in positions]
 
 
