@@ -182,20 +182,29 @@ def parent_of(node: Node | None) -> Node | None:
     if node is None:
         return None
     key = node.id
-    if key in _PARENTS:
-        return _PARENTS[key]
-    parent = _PARENTS[key] = node.parent
+    parent = _PARENTS.get(key)
+    if parent is None and key not in _PARENTS:  # (None is a root's parent)
+        parent = _PARENTS[key] = node.parent
     return parent
 
 
 def ancestors(node: Node, limit: int = MAX_ANCESTORS) -> Iterator[Node]:
     """Parents, nearest first, at most ``limit`` of them: in pathologically deep
     input, whatever lies further up is unknown rather than quadratic to reach."""
-    parent = parent_of(node)
-    while parent is not None and limit > 0:
+    parents = _PARENTS  # parent_of inlined: rules walk up from many nodes
+    current = node
+    while limit > 0:
+        key = current.id
+        parent = parents.get(key)
+        if parent is None:
+            if key in parents:
+                return
+            parent = parents[key] = current.parent
+            if parent is None:
+                return
         yield parent
         limit -= 1
-        parent = parent_of(parent)
+        current = parent
 
 
 def enclosing_function(node: Node) -> Node | None:
