@@ -255,18 +255,11 @@ def member_name(call: Node) -> str:
     name = _MEMBER_NAMES.get(key)
     if name is not None:
         return name
-    fn = call.child_by_field_name("function")
-    kind = fn.type if fn is not None else ""
-    if kind in ("member_expression", "identifier"):
-        # nearly every call: no wrapper to look through, so this is call_function too
-        _CALLEES[key] = fn
-    else:
-        fn = call_function(call)
-        kind = fn.type if fn is not None else ""
+    fn = call_function(call)
     name = ""
-    if fn is not None and kind == "member_expression":
+    if fn is not None and fn.type == "member_expression":
         name = node_text(fn.child_by_field_name("property"))
-    elif fn is not None and kind == "identifier":
+    elif fn is not None and fn.type == "identifier":
         name = node_text(fn)
     _MEMBER_NAMES[key] = name
     return name
@@ -427,9 +420,9 @@ class Semantics:
         for node in captures.get("import", ()):
             self._index_import(node)
         declarators = self._declarator_nodes
-        if self._require_at is not None:
+        if self._require_at is not None:  # none when the file never says require
             declarators = holding(declarators, self._require_at)
-        for node in declarators if self._may_require else ():
+        for node in declarators:
             self._index_require(node)
         for node in captures.get("function", ()):
             if node.type in ("function_declaration", "generator_function_declaration"):
@@ -548,7 +541,7 @@ class Semantics:
         """``required_module`` of a declarator's value, asked only of a value that can be
         one: its source starts with ``require`` or a wrapper (most values are not)."""
         value = declarator.child_by_field_name("value")
-        if value is None or not self._may_require:
+        if value is None:
             return None
         if _SOURCE is not None:
             start = value.start_byte
