@@ -56,25 +56,3 @@ def test_any_name_wants_the_word_as_a_whole_name() -> None:
     assert Mentions(b"return res.JSON").any_name(words)  # any case, as every needle
     assert not Mentions(b"list.append(x); s.endsWith('y'); pending; toJSONString").any_name(words)
     assert not Mentions("const résend = 1; $end; end_".encode()).any_name(words)
-
-
-def test_wanting_is_each_rules_own_answer() -> None:
-    """The engine's shortcut for rules with needles only (SEC001 and SEC008 answer
-    themselves) picks the rules ``Rule.wants`` picks, on every fixture file."""
-    from pathlib import Path
-
-    from readylint.config import Config
-    from readylint.engine import build_settings, select_rules
-    from readylint.rule import wanting
-
-    config = Config()
-    rules = [rule for rule in select_rules(config) if rule.scope == "file"]
-    settings = build_settings(config, rules)
-    fixtures = Path(__file__).parent / "fixtures"
-    checked = 0
-    for path in sorted(fixtures.rglob("*.[jt]s")):
-        mentions = Mentions(path.read_bytes())
-        expected = [r for r in rules if r.wants(mentions, settings.options_of(r.code))]
-        assert wanting(rules, mentions, settings.options_of) == expected, path
-        checked += 1
-    assert checked > 100

@@ -37,7 +37,7 @@ from readylint.findings import (
 from readylint.needles import Mentions
 from readylint.project import ProjectReport
 from readylint.registry import all_rules, matches
-from readylint.rule import FileContext, ProjectContext, Report, Rule, is_test_path, wanting
+from readylint.rule import FileContext, ProjectContext, Report, Rule, is_test_path
 from readylint.semantics import reset_parent_cache, source_text
 from readylint.source import SourceFile, language_for
 from readylint.suppressions import Suppressions
@@ -268,7 +268,7 @@ def lint_bytes(candidate: Candidate, raw: bytes, settings: Settings) -> FileResu
     result.lines = source.line_count()
     result.linted = True
     mentions = Mentions(source.data)  # one pass finds every rule's and extractor's needles
-    active = wanting(rules, mentions, settings.options_of)
+    active = [rule for rule in rules if rule.wants(mentions, settings.options_of(rule.code))]
     # applications made in tests (supertest setups, fixtures) are not the project's
     wants_facts = kind == "js" and (not is_test or settings.config.include_tests)
     # every JS/TS file is parsed, tests too, even where no rule has work (a syntax

@@ -16,7 +16,7 @@ Words that were never declared still work: their occurrences are found with
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, KeysView
+from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import Any
 
@@ -126,10 +126,6 @@ class Mentions:
 
     def any(self, words: Iterable[bytes]) -> bool:
         return any(word in self for word in words)
-
-    def found_keys(self) -> KeysView[str]:
-        """The declared words the file mentions, as ``keys`` gives them."""
-        return self._found().keys()
 
     def any_key(self, keys: frozenset[str]) -> bool:
         """``any`` for words already declared, given as ``keys(words)``: one set

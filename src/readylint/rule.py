@@ -131,25 +131,6 @@ class FileContext:
             yield from self.captures.get(name, ())
 
 
-def wanting(
-    rules: list[Rule],
-    mentions: needle_index.Mentions,
-    options_of: Callable[[str], dict[str, Any]],
-) -> list[Rule]:
-    """The ``rules`` that want a file, asked for every rule of every file: the needle
-    test of the rules that only have needles is done here on the file's words."""
-    found = mentions.found_keys()
-    return [
-        rule
-        for rule in rules
-        if (
-            (not rule._needle_keys or not found.isdisjoint(rule._needle_keys))
-            if rule._wants_needles_only
-            else rule.wants(mentions, options_of(rule.code))
-        )
-    ]
-
-
 @dataclass
 class ProjectContext:
     """What a project rule receives: the merged facts and the rules' options."""
@@ -191,12 +172,9 @@ class Rule:
 
     _needle_keys: ClassVar[frozenset[str]] = frozenset()
 
-    _wants_needles_only: ClassVar[bool] = True  # ``wants`` is not overridden
-
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._needle_keys = needle_index.keys(cls.needles)
-        cls._wants_needles_only = cls.wants is Rule.wants
 
     @classmethod
     def option_defaults(cls) -> dict[str, Any]:
