@@ -278,6 +278,12 @@ def call_arguments(call: Node) -> list[Node]:
     return list(found)
 
 
+def has_computed_key(pair: Node) -> bool:
+    """``[NAME]: value``: a key whose name is a constant's value, not written here."""
+    key = pair.child_by_field_name("key")
+    return key is not None and key.type == "computed_property_name"
+
+
 def pattern_names(pattern: Node) -> Iterator[str]:
     """Every name a parameter or destructuring pattern binds (iterative)."""
     stack = [pattern]

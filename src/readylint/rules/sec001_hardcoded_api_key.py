@@ -38,6 +38,7 @@ from readylint.semantics import (
     call_receiver,
     enclosing_class,
     function_parameters,
+    has_computed_key,
     member_name,
     node_bytes,
     node_text,
@@ -942,12 +943,7 @@ class _Scan:
         and header setter whose name may name a credential (bytes checked first)."""
         hinted = self.hint_bytes.search
         hints = self.mentions.starts(self.hint_words)
-        data = self.ctx.source.data
         captures = self.ctx.captures
-
-        def computed(pair: Node) -> bool:  # may name a constant that holds a header name
-            return data[pair.start_byte : pair.start_byte + 1] == b"["
-
         for node in holding(captures["declarator"], hints):
             pattern = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
@@ -961,7 +957,8 @@ class _Scan:
                         right = prop.child_by_field_name("right")
                         if right is not None:
                             yield node_text(prop.child_by_field_name("left")), right
-        for node in holding(captures["pair"], hints, computed):
+        # (a computed key may name a constant that holds a header name)
+        for node in holding(captures["pair"], hints, has_computed_key):
             key_node = node.child_by_field_name("key")
             value = node.child_by_field_name("value")
             if key_node is None or value is None:

@@ -18,6 +18,7 @@ from readylint.semantics import (
     call_arguments,
     call_name,
     call_receiver,
+    has_computed_key,
     member_name,
     node_text,
     string_value,
@@ -102,14 +103,9 @@ class DefaultJwtSecret(Rule):
         # a destructuring of process.env says so; a pair's key names a secret (or is a
         # computed key, which may name a constant that holds one)
         mentions = ctx.mentions
-        data = ctx.source.data
         for node in holding(ctx.captures["declarator"], mentions.starts(ENV_WORDS)):
             yield from self._check_env_destructuring(sem, node)
-
-        def computed(pair: Node) -> bool:
-            return data[pair.start_byte : pair.start_byte + 1] == b"["
-
-        for node in holding(ctx.captures["pair"], mentions.starts(SECRET_WORDS), computed):
+        for node in holding(ctx.captures["pair"], mentions.starts(SECRET_WORDS), has_computed_key):
             yield from self._check_pair(sem, node)
         imports_jose = any(b.module == "jose" for b in sem.imports.values())
         # a JWT package's functions may be imported under any name; otherwise only the
