@@ -38,7 +38,7 @@ from readylint.needles import Mentions
 from readylint.project import ProjectReport
 from readylint.registry import all_rules, matches
 from readylint.rule import FileContext, ProjectContext, Report, Rule, is_test_path
-from readylint.semantics import reset_parent_cache, source_text
+from readylint.semantics import source_text
 from readylint.source import SourceFile, language_for
 from readylint.suppressions import Suppressions
 from readylint.suppressions import parse as parse_suppressions
@@ -296,7 +296,6 @@ def _analyse(
     tree: Tree | None = None
     captures: dict[str, list[Node]] = {}
     clock = time.perf_counter()
-    reset_parent_cache()
     if kind == "js":
         try:
             tree, language = parse_best(source)
