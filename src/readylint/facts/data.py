@@ -68,7 +68,6 @@ if TYPE_CHECKING:
     from readylint.rule import FileContext
 
 CAPTURES = tuple(sorted({*typeorm.CAPTURES, *ENTITY_CAPTURES, "assignment"}))
-# lowered substrings, one of which a file must hold to have data facts
 # lowered substrings, one of which a file must hold to have data facts (decorator forms,
 # so words such as "identity" or "columns" do not send every file through the extractor)
 NEEDLES = needles.declare(*typeorm.NEEDLES, b"@Entity", b"EntitySchema", b"@Column", b"Subscriber")

@@ -216,9 +216,7 @@ class _Extractor:
     # -- calls: routes, mounts, settings ----------------------------------------------
 
     def _call(self, node: Node) -> None:
-        method = member_name(node)
-        if method not in CALL_METHODS and not self._is_router_import(method):
-            return  # most calls in a file: decided on the (memoised) name alone
+        method = member_name(node)  # run() hands over only CALL_METHODS and Router imports
         receiver_node = call_receiver(node)
         receiver = node_text(receiver_node) if receiver_node is not None else ""
         args = call_arguments(node)
