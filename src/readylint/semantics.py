@@ -329,7 +329,7 @@ def parameter_name(param: Node) -> str:
     return names[0] if len(names) == 1 else ""
 
 
-_PROPERTY_TYPES = frozenset({"property_identifier", "private_property_identifier"})
+PROPERTY_TYPES = frozenset({"property_identifier", "private_property_identifier"})
 
 
 class CallIndex:
@@ -353,7 +353,7 @@ class CallIndex:
             holder: Node | None = None
             if kind == "member_expression" and fn is not None:
                 holder = fn.child(fn.child_count - 1)
-                if holder is not None and holder.type not in _PROPERTY_TYPES:
+                if holder is not None and holder.type not in PROPERTY_TYPES:
                     holder = fn.child_by_field_name("property")  # a comment came last
             elif kind == "identifier":
                 holder = fn

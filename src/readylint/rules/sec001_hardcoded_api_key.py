@@ -31,6 +31,7 @@ from readylint.queries import holding, in_document_order
 from readylint.rule import FileContext, Option, Report, Rule
 from readylint.semantics import (
     FUNCTION_TYPES,
+    PROPERTY_TYPES,
     Semantics,
     ancestors,
     call_arguments,
@@ -87,7 +88,6 @@ KEY_FIELD_END_WORDS = needles.declare(
 SUBSCRIPT_WORDS = needles.declare(
     *KEY_FIELD_END_WORDS, b"header", b"query", b"body", b"params", b"auth"
 )
-PROPERTY_TYPES = frozenset({"property_identifier", "private_property_identifier"})
 KEY_FIELD_QUALIFIERS = frozenset({"x", "api", "auth", "access", "secret", "partner", "client"})
 # ``pageToken``, ``x-csrf-token``, ``x-idempotency-key``: fields that carry no credential
 KEY_FIELD_NOT_CREDENTIAL = frozenset(
@@ -200,7 +200,7 @@ class HardcodedApiKey(Rule):
 @lru_cache(maxsize=64)
 def _extra_words(names: tuple[str, ...]) -> tuple[bytes, ...]:
     """The words ``extra-credential-names`` adds, as bytes (asked for every file)."""
-    return tuple(word.encode() for word in CredentialNames(names).extra_words)
+    return tuple(word.encode() for word in CredentialNames.of(names).extra_words)
 
 
 class _Scan:
