@@ -108,8 +108,8 @@ class ErrorDetailsLeak(Rule):
             b.module == "errorhandler" for b in ctx.semantics.imports.values()
         )
         calls = ctx.captures["call"] if uses_errorhandler else ctx.calls.named(*SEND_METHODS)
-        # every Nest exception (and HttpException) is named ...Exception
-        # a Nest exception's name ends in Exception; Koa's body is set as `ctx.body = …`
+        # every Nest exception (and HttpException) is named ...Exception; Koa's body is
+        # set as `ctx.body = …`
         mentions = ctx.mentions
         news = holding(ctx.captures["new"], mentions.starts(EXCEPTION_WORD))
         assignments = holding(ctx.captures["assignment"], mentions.starts(BODY_WORD))
